@@ -1,0 +1,21 @@
+"""nbgrader configuration: this repository is also an nbgrader course directory.
+
+`nbgrader generate_assignment <slug>` turns source/<slug>/<slug>.ipynb into release/<slug>/<slug>.ipynb,
+and `nbgrader autograde <slug>` grades submitted/<student>/<slug>/<slug>.ipynb, as on a JupyterHub.
+`taller build` and `taller grade` drive the same steps with this same configuration.
+"""
+
+c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
+
+c.CourseDirectory.root = "."
+c.CourseDirectory.course_id = "taller-ml-tensorflow"
+
+# Student stub: Spanish, and it raises so that an untouched answer cannot pass.
+c.ClearSolutions.code_stub = {"python": "# ESCRIBE TU CÓDIGO AQUÍ\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "ESCRIBE TU RESPUESTA AQUÍ"
+
+# Training cells take longer than nbgrader's 30 s default; a cell that runs past the limit is
+# interrupted and grading goes on with the next cell.
+c.Execute.timeout = 300
+c.Execute.interrupt_on_timeout = True
+c.Execute.allow_errors = True

@@ -1,0 +1,131 @@
+"""The `taller` command: build, grade, demo."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import time
+from pathlib import Path
+
+from . import build, grade, masters, submissions
+
+EXAMPLE_STUDENTS = ("ana-perfecta", "bruno-parcial", "carla-sin-empezar", "diego-error")
+
+
+def project_root() -> Path:
+    """The course directory: the nearest folder up from here that holds source/ and nbgrader_config.py."""
+    for folder in (Path.cwd(), *Path.cwd().parents):
+        if (folder / "source").is_dir() and (folder / "nbgrader_config.py").is_file():
+            return folder
+    raise SystemExit("run taller inside the course directory (the folder with source/ and nbgrader_config.py)")
+
+
+def write_examples(root: Path, slugs: list[str]) -> None:
+    """examples/submissions/: four students for `taller demo`, generated from the release."""
+    base = root / "examples" / "submissions"
+    for slug in slugs:
+        master = masters.read(root / "source" / slug / f"{slug}.ipynb")
+        release = masters.read(root / "release" / slug / f"{slug}.ipynb")
+        wrong, _ = submissions.partly_wrong_changes(root, slug)
+        notebooks = {
+            "ana-perfecta": submissions.solved(root, slug),
+            "bruno-parcial": submissions.solved(root, slug, wrong),
+            "carla-sin-empezar": release,
+            "diego-error": submissions.solved(root, slug, submissions.crashing_changes(master)),
+        }
+        for student, nb in notebooks.items():
+            build.write_notebook(nb, base / student / f"{slug}.ipynb")
+
+
+def cmd_build(args) -> None:
+    root = project_root()
+    start = time.perf_counter()
+    slugs = build.build(root, args.slugs or None)
+    write_examples(root, slugs)
+    print(f"[build] {len(slugs)} exercise(s) in {time.perf_counter() - start:.1f} s")
+
+
+def cmd_grade(args) -> None:
+    root = project_root()
+    out = Path(args.out)
+    table = grade.grade(root, Path(args.submissions), args.engine, out, jobs=args.jobs,
+                        cell_timeout=args.cell_timeout, total_timeout=args.timeout)
+    print_scores(table, args.engine)
+    print(f"[grade] wrote {out / 'grades.csv'} and {out / 'feedback'}/")
+
+
+def totals(table: list[dict]) -> dict[tuple[str, str], tuple[float, float]]:
+    sums: dict[tuple[str, str], tuple[float, float]] = {}
+    for row in table:
+        key = (row["student"], row["notebook"])
+        got, best = sums.get(key, (0.0, 0.0))
+        sums[key] = (got + float(row["score"]), best + float(row["max_score"]))
+    return sums
+
+
+def print_scores(table: list[dict], engine: str) -> None:
+    for (student, notebook), (got, best) in sorted(totals(table).items()):
+        print(f"  {engine:8s} {student:20s} {notebook:26s} {got:5g} / {best:g}")
+
+
+def cmd_demo(args) -> None:
+    root = project_root()
+    if not args.no_build:
+        cmd_build(argparse.Namespace(slugs=[]))
+    subs = root / "examples" / "submissions"
+    results = {}
+    for engine in grade.ENGINES:
+        start = time.perf_counter()
+        table = grade.grade(root, subs, engine, Path(args.out) / engine, jobs=args.jobs,
+                            cell_timeout=args.cell_timeout, total_timeout=args.timeout, log=lambda *_: None)
+        results[engine] = table
+        print(f"[demo] {engine}: {len(totals(table))} submissions graded in {time.perf_counter() - start:.1f} s")
+    by_engine = {e: totals(t) for e, t in results.items()}
+    keys = sorted(by_engine["nbgrader"])
+    print(f"\n{'student':20s} {'notebook':26s} {'nbgrader':>9s} {'otter':>9s}")
+    for key in keys:
+        n, o = by_engine["nbgrader"][key], by_engine["otter"].get(key, (float("nan"), 0))
+        print(f"{key[0]:20s} {key[1]:26s} {n[0]:>5g}/{n[1]:<3g} {o[0]:>5g}/{o[1]:<3g}")
+    same = [(r["student"], r["notebook"], r["question"], r["score"]) for r in results["nbgrader"]] == \
+           [(r["student"], r["notebook"], r["question"], r["score"]) for r in results["otter"]]
+    print(f"\nboth engines agree on every question: {'yes' if same else 'NO'}")
+    print(f"grades and Spanish feedback: {Path(args.out) / 'nbgrader'} and {Path(args.out) / 'otter'}")
+    if not same:
+        raise SystemExit(1)
+
+
+def main(argv=None) -> None:
+    for key, value in build.KERNEL_ENV.items():
+        os.environ.setdefault(key, value)
+    parser = argparse.ArgumentParser(prog="taller", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="regenerate release/, solutions/, autograder/ and examples/ from source/")
+    p.add_argument("slugs", nargs="*", help="exercises to build (default: all)")
+    p.set_defaults(func=cmd_build)
+
+    def grading_options(p):
+        p.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="submissions graded at once")
+        p.add_argument("--cell-timeout", type=int, default=300, help="seconds a cell may run before it is interrupted")
+        p.add_argument("--timeout", type=float, default=1800, help="seconds a whole submission may take")
+
+    p = sub.add_parser("grade", help="grade SUBMISSIONS/<student>/<slug>.ipynb into OUT/grades.csv and feedback")
+    p.add_argument("submissions")
+    p.add_argument("--engine", choices=grade.ENGINES, default="nbgrader")
+    p.add_argument("--out", default="out")
+    grading_options(p)
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("demo", help="build, then grade examples/submissions/ with both engines")
+    p.add_argument("--out", default="out/demo")
+    p.add_argument("--no-build", action="store_true", help="grade the committed build as it is")
+    grading_options(p)
+    p.set_defaults(func=cmd_demo)
+
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()
