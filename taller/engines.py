@@ -75,7 +75,8 @@ def grade_nbgrader(course_template: Path, slug: str, submission: Path, work: Pat
     cmd = [sys.executable, "-m", "nbgrader", "autograde", slug, "--student", student, "--force",
            "--log-level=WARN", f"--Execute.timeout={cell_timeout}"]
     code, log = run_limited(cmd, course, total_timeout)
-    result = RunResult(timed_out=code is None)
+    # A kernel that ignores the interrupt makes nbgrader give up on the whole notebook.
+    result = RunResult(timed_out=code is None or "CellTimeoutError" in log)
     graded = course / "autograded" / student / slug / f"{slug}.ipynb"
     if code not in (0, None) or not graded.exists():
         result.failure = log[-2000:]
