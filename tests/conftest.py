@@ -1,0 +1,94 @@
+"""Shared fixtures: the kit is proved on submissions made from its own release.
+
+Grading is the slow part, so every submission the tests need is graded once per engine, in one
+`taller grade` run per engine, and the tests read the resulting rows.
+
+Variants (tests/variants/<slug>.py) are packed: variants that touch different questions go into
+one submission, and the expected result of the pack is the union of what each loses. Set
+TALLER_FULL_MATRIX=1 to grade every variant alone instead (slower, same assertions).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from taller import build, grade, masters, submissions
+
+ROOT = Path(__file__).resolve().parents[1]
+SLUGS = sorted(masters.find_masters(ROOT))
+ENGINES = grade.ENGINES
+FULL_MATRIX = os.environ.get("TALLER_FULL_MATRIX") == "1"
+
+
+def questions_of(slug: str) -> list[masters.Question]:
+    return masters.questions(masters.read(ROOT / "source" / slug / f"{slug}.ipynb"))
+
+
+def touched(slug: str, variant: dict) -> set[str]:
+    """Questions a variant's cells belong to, plus the ones it is expected to lose."""
+    owner = {sid: q.grade_id for q in questions_of(slug) for sid in q.solution_ids}
+    return {owner.get(cell, cell) for cell in variant["cells"]} | set(variant["lost"])
+
+
+def packs(slug: str) -> list[list[dict]]:
+    """Group variants so that no two in a group touch the same question."""
+    groups: list[tuple[set[str], list[dict]]] = []
+    for v in submissions.variants(ROOT, slug):
+        t = touched(slug, v)
+        for used, members in groups:
+            if not FULL_MATRIX and not used & t:
+                used |= t
+                members.append(v)
+                break
+        else:
+            groups.append((set(t), [v]))
+    return [members for _, members in groups]
+
+
+def variant_cases() -> list[tuple[str, str, list[dict]]]:
+    """(slug, submission name, variants in it) for every pack of every exercise."""
+    return [(slug, f"variantes-{i:02d}", group) for slug in SLUGS for i, group in enumerate(packs(slug))]
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def class_folder(tmp_path_factory) -> Path:
+    """SUBMISSIONS/<student>/<slug>.ipynb: the reference, the untouched release, the variant packs."""
+    folder = tmp_path_factory.mktemp("entregas")
+    for slug in SLUGS:
+        build.write_notebook(submissions.solved(ROOT, slug), folder / "solucion" / f"{slug}.ipynb")
+        (folder / "sin-empezar").mkdir(exist_ok=True)
+        shutil.copy(ROOT / "release" / slug / f"{slug}.ipynb", folder / "sin-empezar" / f"{slug}.ipynb")
+    for slug, name, group in variant_cases():
+        changes = {cell: src for v in group for cell, src in v["cells"].items()}
+        build.write_notebook(submissions.solved(ROOT, slug, changes), folder / name / f"{slug}.ipynb")
+    return folder
+
+
+def read_grades(path: Path) -> dict[tuple[str, str, str], dict]:
+    with open(path, encoding="utf-8") as f:
+        return {(r["student"], r["notebook"], r["question"]): r for r in csv.DictReader(f)}
+
+
+@pytest.fixture(scope="session")
+def graded(class_folder, tmp_path_factory) -> dict[str, dict]:
+    """engine -> {"rows": {(student, notebook, question): row}, "out": folder, "digest_ok": bool}."""
+    before = digest(class_folder)
+    result = {}
+    for engine in ENGINES:
+        out = tmp_path_factory.mktemp(f"notas-{engine}")
+        grade.grade(ROOT, class_folder, engine, out, jobs=2, cell_timeout=120, total_timeout=900,
+                    log=lambda *_: None)
+        result[engine] = {"rows": read_grades(out / "grades.csv"), "out": out}
+    result["submissions_unchanged"] = digest(class_folder) == before
+    return result

@@ -1,0 +1,114 @@
+"""The generated views: reproducible, complete, and the student's copy gives nothing away."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import ROOT, SLUGS, digest
+from taller import cli, masters
+
+GENERATED = ("release", "solutions", "autograder", "examples")
+MIN_LINE = 20  # shorter lines (")", "else:") are common to any code; longer ones identify a test
+
+
+def release_texts() -> dict[str, str]:
+    return {str(p): p.read_text(encoding="utf-8", errors="replace")
+            for p in (ROOT / "release").rglob("*") if p.is_file()}
+
+
+def test_there_are_exercises():
+    assert "01-descenso-gradiente" in SLUGS
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_view_exists(slug):
+    assert (ROOT / "release" / slug / f"{slug}.ipynb").is_file()
+    assert (ROOT / "solutions" / slug / f"{slug}.ipynb").is_file()
+    assert (ROOT / "autograder" / f"{slug}.zip").is_file()
+
+
+def test_release_has_no_markers_outputs_or_caches():
+    for path, text in release_texts().items():
+        for marker in (masters.BEGIN_SOLUTION, masters.END_SOLUTION, masters.BEGIN_HIDDEN, masters.END_HIDDEN):
+            assert marker not in text, f"{marker} in {path}"
+    for nb_path in (ROOT / "release").rglob("*.ipynb"):
+        nb = nbformat.read(str(nb_path), as_version=4)
+        assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), f"outputs in {nb_path}"
+    junk = [p for p in (ROOT / "release").rglob("*") if p.name in (".ipynb_checkpoints", "__pycache__", "gradebook.db")]
+    assert not junk
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_no_hidden_test_or_solution_line_reaches_the_release(slug):
+    master = masters.read(ROOT / "source" / slug / f"{slug}.ipynb")
+    secret = set()
+    for cell in master.cells:
+        if masters.is_test_cell(cell):
+            secret |= set(masters.hidden_lines(cell.source))
+        if masters.is_solution_cell(cell):
+            secret |= set(masters.solution_lines(cell.source))
+    secret = {line for line in secret if len(line) >= MIN_LINE}
+    texts = release_texts()
+    leaks = [(line, path) for line in secret for path, text in texts.items() if line in text]
+    assert not leaks, f"secret lines in release/: {leaks[:5]}"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_master_is_well_formed(slug):
+    nb = masters.read(ROOT / "source" / slug / f"{slug}.ipynb")
+    ids = [masters.nbgrader_meta(c).get("grade_id") for c in nb.cells if masters.nbgrader_meta(c).get("grade_id")]
+    assert len(ids) == len(set(ids)), "grade_id values must be unique"
+    questions = masters.questions(nb)
+    assert questions, "a master needs graded test cells"
+    for q in questions:
+        assert q.points > 0, f"{q.grade_id} has no points"
+        assert q.solution_ids, f"{q.grade_id} grades no solution cell"
+        assert any(hidden for hidden, _ in masters.split_hidden(q.source)), f"{q.grade_id} has no hidden tests"
+        assert all(ord(ch) < 128 for ch in q.grade_id)
+    for cell in nb.cells:
+        if masters.is_solution_cell(cell):
+            assert masters.BEGIN_SOLUTION in cell.source, f"{masters.nbgrader_meta(cell)['grade_id']} has no solution markers"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_release_stubs_raise_not_implemented(slug):
+    nb = masters.read(ROOT / "release" / slug / f"{slug}.ipynb")
+    stubs = [c for c in nb.cells if masters.is_solution_cell(c)]
+    assert stubs and all("raise NotImplementedError()" in c.source for c in stubs)
+    tests = [c for c in nb.cells if masters.is_test_cell(c)]
+    assert all(c.metadata["otter"]["tests"] == [masters.nbgrader_meta(c)["grade_id"]] for c in tests)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_autograder_zip_has_one_test_per_question(slug):
+    master = masters.read(ROOT / "source" / slug / f"{slug}.ipynb")
+    with zipfile.ZipFile(ROOT / "autograder" / f"{slug}.zip") as z:
+        names = set(z.namelist())
+        assert {"run_autograder", "setup.sh", "otter_config.json", "environment.yml"} <= names
+        for q in masters.questions(master):
+            text = z.read(f"tests/{q.grade_id}.py").decode()
+            assert f"points = {q.points!r}" in text and "all_or_nothing = True" in text
+        assert {n for n in names if n.startswith("tests/")} == {f"tests/{q.grade_id}.py" for q in masters.questions(master)}
+
+
+def test_build_is_reproducible(tmp_path):
+    """A fresh build from source/ alone gives the committed files byte for byte."""
+    copy = tmp_path / "kit"
+    copy.mkdir()
+    for name in ("source", "tests", "nbgrader_config.py"):
+        src = ROOT / name
+        shutil.copytree(src, copy / name) if src.is_dir() else shutil.copy(src, copy / name)
+    cwd = Path.cwd()
+    os.chdir(copy)  # taller works on the course directory it is run in
+    try:
+        cli.main(["build"])
+    finally:
+        os.chdir(cwd)
+    for name in GENERATED:
+        assert digest(copy / name) == digest(ROOT / name), f"{name}/ differs from a fresh build: run `taller build`"

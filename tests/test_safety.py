@@ -1,0 +1,86 @@
+"""Student code is untrusted: a loop is interrupted and grading goes on; a kernel that will not
+stop is killed; feedback never shows hidden tests and tells 'not attempted' from 'incorrect'."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from conftest import ENGINES, ROOT, SLUGS, digest, questions_of, read_grades, variant_cases
+from taller import build, grade, masters, submissions
+
+SLUG = "01-descenso-gradiente"
+LOOP = "while True:\n    pass\n"
+STUBBORN = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n"
+
+
+@pytest.fixture(scope="module")
+def hanging(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("colgadas")
+    first = questions_of(SLUG)[0]
+    for student, code in (("bucle", LOOP), ("sin-interrupcion", STUBBORN)):
+        nb = submissions.solved(ROOT, SLUG, {first.solution_ids[0]: code})
+        build.write_notebook(nb, folder / student / f"{SLUG}.ipynb")
+    before = digest(folder)
+    out = {}
+    for engine in ENGINES:
+        target = tmp_path_factory.mktemp(f"colgadas-{engine}")
+        grade.grade(ROOT, folder, engine, target, jobs=2, cell_timeout=5, total_timeout=45, log=lambda *_: None)
+        out[engine] = read_grades(target / "grades.csv")
+    assert digest(folder) == before
+    return out
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_loop_is_interrupted_and_the_rest_is_graded(hanging, engine):
+    qs = questions_of(SLUG)
+    rows = hanging[engine]
+    assert float(rows[("bucle", SLUG, qs[0].grade_id)]["score"]) == 0
+    assert float(rows[("bucle", SLUG, qs[-1].grade_id)]["score"]) == qs[-1].points
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_kernel_that_ignores_interrupts_is_killed(hanging, engine):
+    rows = [r for k, r in hanging[engine].items() if k[0] == "sin-interrupcion"]
+    assert rows and all(float(r["score"]) == 0 and r["status"] == "tiempo_agotado" for r in rows)
+
+
+def hidden_and_solution_lines(slug):
+    master = masters.read(ROOT / "source" / slug / f"{slug}.ipynb")
+    lines = set()
+    for cell in master.cells:
+        if masters.is_test_cell(cell):
+            lines |= set(masters.hidden_lines(cell.source))
+    return {l for l in lines if len(l) >= 20}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("slug", SLUGS)
+def test_feedback_shows_no_hidden_test(graded, engine, slug):
+    secret = hidden_and_solution_lines(slug)
+    pages = list((graded[engine]["out"] / "feedback").glob(f"*/{slug}.html"))
+    assert pages
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        plain = html.unescape(text)
+        leaked = [l for l in secret if l in plain]
+        assert not leaked, f"{page}: {leaked[:3]}"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_feedback_tells_not_attempted_from_incorrect(graded, engine):
+    out = graded[engine]["out"]
+    untouched = (out / "feedback" / "sin-empezar" / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert "Sin intentar" in untouched and "NotImplementedError" in untouched
+    assert "Incorrecta" not in untouched
+    wrong = [(student, group) for slug, student, group in variant_cases() if slug == SLUG and any(v["lost"] for v in group)]
+    student, group = wrong[0]
+    page = (out / "feedback" / student / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert re.search(r"Incorrecta|Tu código lanzó un error", page)
+    rows = graded[engine]["rows"]
+    for v in group:
+        for q in v["lost"]:
+            row = rows[(student, SLUG, q)]
+            assert row["status"] in ("incorrecta", "error"), (v["name"], row)
