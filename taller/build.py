@@ -123,6 +123,17 @@ def execute(nb, cwd: Path, timeout: int = 600) -> None:
                    resources={"metadata": {"path": str(cwd)}}, allow_errors=False).execute()
 
 
+def merged_streams(outputs: list) -> list:
+    """Join consecutive stdout chunks: the kernel splits a print at random points between runs."""
+    merged = []
+    for out in outputs:
+        if out.output_type == "stream" and merged and merged[-1].output_type == "stream" and merged[-1].name == out.name:
+            merged[-1].text += out.text
+        else:
+            merged.append(out)
+    return merged
+
+
 def build_solution(root: Path, slug: str) -> None:
     nb = masters.read(root / "source" / slug / f"{slug}.ipynb")
     for cell in nb.cells:
@@ -143,7 +154,7 @@ def build_solution(root: Path, slug: str) -> None:
         if masters.is_test_cell(cell):
             cell.source = "".join(code for hidden, code in masters.split_hidden(cell.source) if not hidden).rstrip("\n")
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
+            cell.outputs = merged_streams([o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")])
     write_notebook(nb, out_dir / f"{slug}.ipynb")
 
 
