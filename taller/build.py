@@ -150,6 +150,7 @@ def build_solution(root: Path, slug: str) -> None:
         execute(nb, out_dir)
     except Exception as exc:  # the reference must pass its own tests: say which cell did not
         raise RuntimeError(f"the reference solution of {slug} does not pass its own tests:\n{exc}") from exc
+    tag_otter_checks(nb)
     for cell in nb.cells:
         if masters.is_test_cell(cell):
             cell.source = "".join(code for hidden, code in masters.split_hidden(cell.source) if not hidden).rstrip("\n")

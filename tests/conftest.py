@@ -14,6 +14,7 @@ import csv
 import hashlib
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -63,12 +64,14 @@ def digest(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def class_folder(tmp_path_factory) -> Path:
-    """SUBMISSIONS/<student>/<slug>.ipynb: the reference, the untouched release, the variant packs."""
+    """SUBMISSIONS/<student>/<slug>.ipynb: the release answered like the reference, solutions/ as
+it is committed, the untouched release, and the variant packs."""
     folder = tmp_path_factory.mktemp("entregas")
     for slug in SLUGS:
         build.write_notebook(submissions.solved(ROOT, slug), folder / "solucion" / f"{slug}.ipynb")
-        (folder / "sin-empezar").mkdir(exist_ok=True)
-        shutil.copy(ROOT / "release" / slug / f"{slug}.ipynb", folder / "sin-empezar" / f"{slug}.ipynb")
+        for student, view in (("sin-empezar", "release"), ("solucion-publicada", "solutions")):
+            (folder / student).mkdir(exist_ok=True)
+            shutil.copy(ROOT / view / slug / f"{slug}.ipynb", folder / student / f"{slug}.ipynb")
     for slug, name, group in variant_cases():
         changes = {cell: src for v in group for cell, src in v["cells"].items()}
         build.write_notebook(submissions.solved(ROOT, slug, changes), folder / name / f"{slug}.ipynb")
@@ -80,15 +83,23 @@ def read_grades(path: Path) -> dict[tuple[str, str, str], dict]:
         return {(r["student"], r["notebook"], r["question"]): r for r in csv.DictReader(f)}
 
 
+def grade_with_both_engines(folder: Path, out_root: Path, **limits) -> dict[str, dict]:
+    """Grade a class folder with both engines at once (each run uses 2 workers); read the rows."""
+    def run(engine):
+        out = out_root / engine
+        grade.grade(ROOT, folder, engine, out, jobs=2, log=lambda *_: None, **limits)
+        return engine, {"rows": read_grades(out / "grades.csv"), "out": out}
+
+    with ThreadPoolExecutor(max_workers=len(ENGINES)) as pool:
+        return dict(pool.map(run, ENGINES))
+
+
 @pytest.fixture(scope="session")
 def graded(class_folder, tmp_path_factory) -> dict[str, dict]:
-    """engine -> {"rows": {(student, notebook, question): row}, "out": folder, "digest_ok": bool}."""
+    """engine -> {"rows": {(student, notebook, question): row}, "out": folder}; plus whether the
+    submissions were left untouched."""
     before = digest(class_folder)
-    result = {}
-    for engine in ENGINES:
-        out = tmp_path_factory.mktemp(f"notas-{engine}")
-        grade.grade(ROOT, class_folder, engine, out, jobs=2, cell_timeout=120, total_timeout=900,
-                    log=lambda *_: None)
-        result[engine] = {"rows": read_grades(out / "grades.csv"), "out": out}
+    result = grade_with_both_engines(class_folder, tmp_path_factory.mktemp("notas"),
+                                     cell_timeout=120, total_timeout=900)
     result["submissions_unchanged"] = digest(class_folder) == before
     return result

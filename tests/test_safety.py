@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from conftest import ENGINES, ROOT, SLUGS, digest, questions_of, read_grades, variant_cases
-from taller import build, grade, masters, submissions
+from conftest import ENGINES, ROOT, SLUGS, digest, grade_with_both_engines, questions_of, variant_cases
+from taller import build, masters, submissions
 
 SLUG = "01-descenso-gradiente"
 LOOP = "while True:\n    pass\n"
@@ -24,11 +24,9 @@ def hanging(tmp_path_factory):
         nb = submissions.solved(ROOT, SLUG, {first.solution_ids[0]: code})
         build.write_notebook(nb, folder / student / f"{SLUG}.ipynb")
     before = digest(folder)
-    out = {}
-    for engine in ENGINES:
-        target = tmp_path_factory.mktemp(f"colgadas-{engine}")
-        grade.grade(ROOT, folder, engine, target, jobs=2, cell_timeout=5, total_timeout=45, log=lambda *_: None)
-        out[engine] = read_grades(target / "grades.csv")
+    graded = grade_with_both_engines(folder, tmp_path_factory.mktemp("notas-colgadas"),
+                                     cell_timeout=5, total_timeout=45)
+    out = {engine: graded[engine]["rows"] for engine in ENGINES}
     assert digest(folder) == before
     return out
 
