@@ -34,6 +34,7 @@ class Verdict:
 @dataclass
 class RunResult:
     verdicts: dict[str, Verdict] = field(default_factory=dict)
+    answer_errors: dict[str, str] = field(default_factory=dict)  # solution grade_id -> "Type: message"
     timed_out: bool = False
     failure: str = ""  # the engine itself failed (not the student's code)
     seconds: float = 0.0
@@ -59,6 +60,17 @@ def error_of(outputs) -> str:
     return ""
 
 
+def errors_by_grade_id(nb) -> tuple[dict[str, str], dict[str, str]]:
+    """From an executed notebook: (test cell errors, answer cell errors), by grade_id."""
+    tests, answers = {}, {}
+    for cell in nb.cells:
+        grade_id = masters.nbgrader_meta(cell).get("grade_id")
+        error = error_of(cell.get("outputs", [])) if cell.cell_type == "code" else ""
+        if grade_id and error:
+            (answers if masters.is_solution_cell(cell) else tests)[grade_id] = error
+    return tests, answers
+
+
 # --- nbgrader -------------------------------------------------------------------------------
 
 def grade_nbgrader(course_template: Path, slug: str, submission: Path, work: Path,
@@ -81,10 +93,7 @@ def grade_nbgrader(course_template: Path, slug: str, submission: Path, work: Pat
     if code not in (0, None) or not graded.exists():
         result.failure = log[-2000:]
         return result
-    errors = {}
-    for cell in nbformat.read(str(graded), as_version=4).cells:
-        if masters.is_test_cell(cell):
-            errors[masters.nbgrader_meta(cell)["grade_id"]] = error_of(cell.get("outputs", []))
+    errors, result.answer_errors = errors_by_grade_id(nbformat.read(str(graded), as_version=4))
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         try:
             nb = gb.find_submission_notebook(slug, slug, student)
@@ -114,6 +123,8 @@ def grade_otter(autograder_zip: Path, submission: Path, work: Path,
         if code is not None:
             result.failure = log[-2000:]
         return result
-    for name, test in json.loads(out.read_text()).items():
+    verdict = json.loads(out.read_text())
+    for name, test in verdict["questions"].items():
         result.verdicts[name] = Verdict(float(test["score"]), float(test["possible"]), test["error"])
+    result.answer_errors = verdict["answer_errors"]
     return result

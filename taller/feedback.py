@@ -31,6 +31,9 @@ ADVICE = {
 }
 
 
+INTERRUPTED = "KeyboardInterrupt"  # what a kernel interrupted at the cell time limit reports
+
+
 @dataclass
 class Row:
     question: str
@@ -40,13 +43,16 @@ class Row:
     message: str = ""
 
 
-def status_of(score: float, max_score: float, error: str, stub_left: bool, timed_out: bool, graded: bool) -> str:
+def status_of(score: float, max_score: float, error: str, stub_left: bool, timed_out: bool, graded: bool,
+              answer_error: str = "") -> str:
     if graded and score >= max_score:
         return "correcta"
     if stub_left or error.startswith("NotImplementedError"):
         return "sin_intentar"
-    if timed_out and not graded:
+    if (timed_out and not graded) or answer_error.startswith(INTERRUPTED):
         return "tiempo_agotado"
+    if answer_error:
+        return "error"
     if not graded:
         return "no_calificada"
     if error.startswith("AssertionError"):
@@ -54,10 +60,14 @@ def status_of(score: float, max_score: float, error: str, stub_left: bool, timed
     return "error"
 
 
-def student_message(status: str, error: str) -> str:
+def student_message(status: str, error: str, answer_error: str = "") -> str:
     """The sentence shown under a question: the check's own message, or advice by status."""
     if status == "correcta":
         return ""
+    if answer_error.startswith(INTERRUPTED):
+        return "Tu celda de respuesta se interrumpió porque superó el tiempo máximo por celda."
+    if answer_error and status == "error":
+        return f"Tu celda de respuesta terminó con un error, así que lo que va detrás no llegó a ejecutarse: {answer_error}"
     if status == "incorrecta":
         text = error.partition(":")[2].strip()
         return text or "Tu respuesta no supera las comprobaciones de esta pregunta."

@@ -56,8 +56,10 @@ def rows_for(task: Task, questions: list[masters.Question], run: engines.RunResu
         graded = verdict is not None
         score = verdict.score if graded else 0.0
         error = verdict.error if graded else ""
-        status = feedback.status_of(score, q.points, error, stub_left(task.path, q), run.timed_out, graded)
-        rows.append(feedback.Row(q.grade_id, score, q.points, status, feedback.student_message(status, error)))
+        answer_error = next((run.answer_errors[i] for i in q.solution_ids if i in run.answer_errors), "")
+        status = feedback.status_of(score, q.points, error, stub_left(task.path, q), run.timed_out, graded, answer_error)
+        rows.append(feedback.Row(q.grade_id, score, q.points, status,
+                                 feedback.student_message(status, error, answer_error)))
     return rows
 
 

@@ -3,7 +3,7 @@
 `otter run` executes the notebook with nbconvert's ExecutePreprocessor and no time limit, so a
 student's infinite loop never returns. Here the same grading runs through otter's Python API with
 a per-cell limit: a cell that runs too long is interrupted and execution goes on, as nbgrader does.
-The verdict is written as JSON: {question: {score, possible, error}}.
+The verdict is written as JSON: {questions: {name: {score, possible, error}}, answer_errors: {grade_id: error}}.
 """
 
 from __future__ import annotations
@@ -46,11 +46,14 @@ def main(zip_path: str, notebook: str, out: str, cell_timeout: str) -> int:
     from otter.run import main as otter_run
 
     results = otter_run(notebook, autograder=zip_path, output_dir=None, no_logo=True)
-    verdict = {}
+    from taller.engines import errors_by_grade_id
+
+    questions = {}
     for name, test_file in results.results.items():
         errors = [first_error(r.message) for r in test_file.test_case_results if not r.passed]
-        verdict[name] = {"score": test_file.score, "possible": test_file.possible,
-                         "error": next((e for e in errors if e), "")}
+        questions[name] = {"score": test_file.score, "possible": test_file.possible,
+                           "error": next((e for e in errors if e), "")}
+    verdict = {"questions": questions, "answer_errors": errors_by_grade_id(results.notebook)[1]}
     with open(out, "w", encoding="utf-8") as f:
         json.dump(verdict, f, ensure_ascii=False, indent=1)
     return 0

@@ -65,10 +65,13 @@ def digest(folder: Path) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def class_folder(tmp_path_factory) -> Path:
     """SUBMISSIONS/<student>/<slug>.ipynb: the release answered like the reference, solutions/ as
-it is committed, the untouched release, and the variant packs."""
+it is committed, the untouched release, one whose first answer cell crashes, and the variant packs."""
     folder = tmp_path_factory.mktemp("entregas")
     for slug in SLUGS:
         build.write_notebook(submissions.solved(ROOT, slug), folder / "solucion" / f"{slug}.ipynb")
+        master = masters.read(ROOT / "source" / slug / f"{slug}.ipynb")
+        build.write_notebook(submissions.solved(ROOT, slug, submissions.crashing_changes(master)),
+                             folder / "con-errata" / f"{slug}.ipynb")
         for student, view in (("sin-empezar", "release"), ("solucion-publicada", "solutions")):
             (folder / student).mkdir(exist_ok=True)
             shutil.copy(ROOT / view / slug / f"{slug}.ipynb", folder / student / f"{slug}.ipynb")

@@ -36,6 +36,7 @@ def test_a_loop_is_interrupted_and_the_rest_is_graded(hanging, engine):
     qs = questions_of(SLUG)
     rows = hanging[engine]
     assert float(rows[("bucle", SLUG, qs[0].grade_id)]["score"]) == 0
+    assert rows[("bucle", SLUG, qs[0].grade_id)]["status"] == "tiempo_agotado"
     assert float(rows[("bucle", SLUG, qs[-1].grade_id)]["score"]) == qs[-1].points
 
 
@@ -82,3 +83,13 @@ def test_feedback_tells_not_attempted_from_incorrect(graded, engine):
         for q in v["lost"]:
             row = rows[(student, SLUG, q)]
             assert row["status"] in ("incorrecta", "error"), (v["name"], row)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("slug", SLUGS)
+def test_a_crashing_answer_cell_is_named_in_the_feedback(graded, engine, slug):
+    first = questions_of(slug)[0]
+    row = graded[engine]["rows"][("con-errata", slug, first.grade_id)]
+    assert float(row["score"]) == 0 and row["status"] == "error"
+    page = (graded[engine]["out"] / "feedback" / "con-errata" / f"{slug}.html").read_text(encoding="utf-8")
+    assert "Tu celda de respuesta terminó con un error" in page and "variable_que_no_existe" in page
