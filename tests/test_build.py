@@ -10,11 +10,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import ROOT, SLUGS, digest
+from conftest import ROOT, SLUGS, digest, secret_lines
 from taller import cli, masters
 
 GENERATED = ("release", "solutions", "autograder", "examples")
-MIN_LINE = 20  # shorter lines (")", "else:") are common to any code; longer ones identify a test
 
 
 def release_texts() -> dict[str, str]:
@@ -46,14 +45,8 @@ def test_release_has_no_markers_outputs_or_caches():
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_no_hidden_test_or_solution_line_reaches_the_release(slug):
-    master = masters.read(ROOT / "source" / slug / f"{slug}.ipynb")
-    secret = set()
-    for cell in master.cells:
-        if masters.is_test_cell(cell):
-            secret |= set(masters.hidden_lines(cell.source))
-        if masters.is_solution_cell(cell):
-            secret |= set(masters.solution_lines(cell.source))
-    secret = {line for line in secret if len(line) >= MIN_LINE}
+    secret = secret_lines(slug)
+    assert secret, "the master has hidden tests and reference answers"
     texts = release_texts()
     leaks = [(line, path) for line in secret for path, text in texts.items() if line in text]
     assert not leaks, f"secret lines in release/: {leaks[:5]}"

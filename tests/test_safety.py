@@ -8,8 +8,9 @@ import re
 
 import pytest
 
-from conftest import ENGINES, ROOT, SLUGS, digest, grade_with_both_engines, questions_of, variant_cases
-from taller import build, masters, submissions
+from conftest import (ENGINES, ROOT, SLUGS, digest, grade_with_both_engines, questions_of, secret_lines,
+                      variant_cases)
+from taller import build, submissions
 
 SLUG = "01-descenso-gradiente"
 LOOP = "while True:\n    pass\n"
@@ -46,19 +47,10 @@ def test_a_kernel_that_ignores_interrupts_is_killed(hanging, engine):
     assert rows and all(float(r["score"]) == 0 and r["status"] == "tiempo_agotado" for r in rows)
 
 
-def hidden_and_solution_lines(slug):
-    master = masters.read(ROOT / "source" / slug / f"{slug}.ipynb")
-    lines = set()
-    for cell in master.cells:
-        if masters.is_test_cell(cell):
-            lines |= set(masters.hidden_lines(cell.source))
-    return {l for l in lines if len(l) >= 20}
-
-
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("slug", SLUGS)
 def test_feedback_shows_no_hidden_test(graded, engine, slug):
-    secret = hidden_and_solution_lines(slug)
+    secret = secret_lines(slug)
     pages = list((graded[engine]["out"] / "feedback").glob(f"*/{slug}.html"))
     assert pages
     for page in pages:
