@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from . import build, grade, masters, submissions
+from . import build, grade, masters, sandbox, submissions
 
 EXAMPLE_STUDENTS = ("ana-perfecta", "bruno-parcial", "carla-sin-empezar", "diego-error")
 
@@ -49,9 +49,17 @@ def cmd_grade(args) -> None:
     root = project_root()
     out = Path(args.out)
     table = grade.grade(root, Path(args.submissions), args.engine, out, jobs=args.jobs,
-                        cell_timeout=args.cell_timeout, total_timeout=args.timeout)
+                        cell_timeout=args.cell_timeout, total_timeout=args.timeout, limits=limits_of(args),
+                        isolate=not args.no_sandbox)
     print_scores(table, args.engine)
     print(f"[grade] wrote {out / 'grades.csv'} and {out / 'feedback'}/")
+    if table.refused or table.failed:
+        raise SystemExit(1)
+
+
+def limits_of(args) -> sandbox.Limits:
+    return sandbox.Limits(memory_mb=args.memory_mb, processes=args.processes, file_size_mb=args.file_size_mb,
+                          tmp_mb=args.tmp_mb, output_mb=args.output_mb)
 
 
 def totals(table: list[dict]) -> dict[tuple[str, str], tuple[float, float]]:
@@ -74,10 +82,16 @@ def cmd_demo(args) -> None:
         cmd_build(argparse.Namespace(slugs=[]))
     subs = root / "examples" / "submissions"
     results = {}
+    isolate = not args.no_sandbox
+    if isolate and sandbox.check(limits_of(args)):
+        print(f"[demo] WARNING: no sandbox on this machine ({sandbox.check(limits_of(args))}); "
+              "grading the examples without isolation")
+        isolate = False
     for engine in grade.ENGINES:
         start = time.perf_counter()
         table = grade.grade(root, subs, engine, Path(args.out) / engine, jobs=args.jobs,
-                            cell_timeout=args.cell_timeout, total_timeout=args.timeout, log=lambda *_: None)
+                            cell_timeout=args.cell_timeout, total_timeout=args.timeout, limits=limits_of(args),
+                            isolate=isolate, log=lambda *_: None)
         results[engine] = table
         print(f"[demo] {engine}: {len(totals(table))} submissions graded in {time.perf_counter() - start:.1f} s")
     by_engine = {e: totals(t) for e, t in results.items()}
@@ -108,6 +122,15 @@ def main(argv=None) -> None:
         p.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="submissions graded at once")
         p.add_argument("--cell-timeout", type=int, default=300, help="seconds a cell may run before it is interrupted")
         p.add_argument("--timeout", type=float, default=1800, help="seconds a whole submission may take")
+        d = sandbox.Limits()
+        p.add_argument("--memory-mb", type=int, default=d.memory_mb, help="memory per sandboxed process (MB)")
+        p.add_argument("--processes", type=int, default=d.processes,
+                       help="processes and threads per sandbox (needs a root driver: one uid per slot)")
+        p.add_argument("--file-size-mb", type=int, default=d.file_size_mb, help="largest file a sandbox may write (MB)")
+        p.add_argument("--tmp-mb", type=int, default=d.tmp_mb, help="size of each sandbox's /tmp (MB)")
+        p.add_argument("--output-mb", type=int, default=d.output_mb, help="most the driver reads back per submission (MB)")
+        p.add_argument("--no-sandbox", action="store_true",
+                       help="grade WITHOUT isolation where no sandbox can start (the report says so)")
 
     p = sub.add_parser("grade", help="grade SUBMISSIONS/<student>/<slug>.ipynb into OUT/grades.csv and feedback")
     p.add_argument("submissions")

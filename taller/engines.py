@@ -1,130 +1,128 @@
-"""Engine runners: grade ONE submission with nbgrader or otter-grader, in a work directory.
+"""Engine runners: grade ONE submission with nbgrader or otter-grader, in a sandbox of its own.
 
-A runner only runs the engine and reads back its verdict. Collecting submissions, scheduling,
-writing grades.csv and feedback belong to the driver (grade.py). Each runner runs its engine in a
-child process of its own session, with a per-cell time limit (the cell is interrupted and grading
-goes on) and a total time limit (the whole process group is killed; what was not graded scores 0).
+A runner lays out the submission's work folder, runs the engine in the engine sandbox (sandbox.py;
+the kernel gets a nested sandbox of its own) and reads back only the plain JSON verdict, checked
+against the master (verdicts.py). Collecting submissions, scheduling, grades.csv and feedback belong
+to the driver (grade.py).
+
+Limits: a cell that runs past the cell time limit is interrupted and grading goes on; a sandbox that
+runs past the total time limit is killed with everything in it, and what was not graded scores 0.
+A run that gives no verdict for a reason that is not the student's is tried once more.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import subprocess
 import sys
-from dataclasses import dataclass, field
+import threading
+import time
+import zipfile
+from collections import deque
 from pathlib import Path
 
 import nbformat
 
-from . import masters
+from . import masters, sandbox
+from .kernel_sandbox import KERNELSPEC
+from .verdicts import RunResult, checked, read_bounded
+
+VERDICT = "verdict.json"
 
 
-@dataclass
-class Verdict:
-    """What an engine said of one question."""
+def run_limited(box: sandbox.Sandbox, argv: list[str], cwd: Path, env: dict, timeout: float,
+                max_log: int) -> tuple[int | None, str]:
+    """Run argv in the sandbox; keep the last max_log bytes of its output; kill it all after timeout."""
+    proc = box.popen(argv, cwd, env)
+    tail: deque[bytes] = deque()
+    size = [0]
 
-    score: float
-    max_score: float
-    error: str = ""  # "Type: message" of the exception that failed the test cell, if any
+    def drain():
+        for chunk in iter(lambda: proc.stdout.read(65536), b""):
+            tail.append(chunk)
+            size[0] += len(chunk)
+            while size[0] > max_log and len(tail) > 1:
+                size[0] -= len(tail.popleft())
 
-
-@dataclass
-class RunResult:
-    verdicts: dict[str, Verdict] = field(default_factory=dict)
-    answer_errors: dict[str, str] = field(default_factory=dict)  # solution grade_id -> "Type: message"
-    timed_out: bool = False
-    failure: str = ""  # the engine itself failed (not the student's code)
-    seconds: float = 0.0
-
-
-def run_limited(cmd: list[str], cwd: Path, timeout: float) -> tuple[int | None, str]:
-    """Run cmd in its own process group; kill the whole group (kernel included) after timeout."""
-    with subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          start_new_session=True, stdin=subprocess.DEVNULL) as proc:
-        try:
-            out, _ = proc.communicate(timeout=timeout)
-            return proc.returncode, out
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            out, _ = proc.communicate()
-            return None, out
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        code = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()  # bwrap: its PID namespace, and every process the student started, go with it
+        proc.wait()
+        code = None
+    reader.join(timeout=10)
+    proc.stdout.close()
+    return code, b"".join(tail)[-max_log:].decode("utf-8", errors="replace")
 
 
-def error_of(outputs) -> str:
-    for out in outputs:
-        if out.get("output_type") == "error":
-            return f"{out.get('ename', '')}: {out.get('evalue', '')}".strip()
-    return ""
+def write_kernelspec(work: Path) -> None:
+    spec = work / "jupyter" / "kernels" / "python3" / "kernel.json"
+    spec.parent.mkdir(parents=True)
+    spec.write_text(json.dumps({**KERNELSPEC, "interrupt_mode": "message"}, indent=1))
 
 
-def errors_by_grade_id(nb) -> tuple[dict[str, str], dict[str, str]]:
-    """From an executed notebook: (test cell errors, answer cell errors), by grade_id."""
-    tests, answers = {}, {}
-    for cell in nb.cells:
-        grade_id = masters.nbgrader_meta(cell).get("grade_id")
-        error = error_of(cell.get("outputs", [])) if cell.cell_type == "code" else ""
-        if grade_id and error:
-            (answers if masters.is_solution_cell(cell) else tests)[grade_id] = error
-    return tests, answers
+def run_engine(work: Path, box: sandbox.Sandbox, argv: list[str], cwd: Path, env: dict,
+               questions: list[masters.Question], total_timeout: float) -> RunResult:
+    box.prepare()
+    max_bytes = box.limits.output_mb * sandbox.MB
+    start = time.perf_counter()
+    code, log = run_limited(box, argv, cwd, env, total_timeout, max_bytes)
+    result = checked(read_bounded(work / VERDICT, max_bytes), questions)
+    result.timed_out = result.timed_out or code is None
+    if code is None:
+        result.failure = ""  # the student's code ran out of time: not the grader's failure
+    elif result.failure:
+        result.failure = f"{result.failure} (exit status {code})\n{log[-3000:]}"
+    elif not result.verdicts:
+        result.failure = f"the engine graded no question (exit status {code})\n{log[-3000:]}"
+    result.seconds = time.perf_counter() - start
+    return result
 
 
-# --- nbgrader -------------------------------------------------------------------------------
-
-def grade_nbgrader(course_template: Path, slug: str, submission: Path, work: Path,
-                   cell_timeout: int, total_timeout: float) -> RunResult:
+def grade_nbgrader(course_template: Path, slug: str, notebook, work: Path, slot: int, limits: sandbox.Limits,
+                   questions: list[masters.Question], cell_timeout: int, total_timeout: float,
+                   isolate: bool = True) -> RunResult:
     """nbgrader autograde in a copy of a prepared course directory (gradebook included)."""
-    from nbgrader.api import Gradebook, MissingEntry
-
     course = work / "course"
     shutil.copytree(course_template, course)
-    student = "alumno"
-    target = course / "submitted" / student / slug / f"{slug}.ipynb"
+    target = course / "submitted" / "alumno" / slug / f"{slug}.ipynb"
     target.parent.mkdir(parents=True)
-    shutil.copy(submission, target)
-    cmd = [sys.executable, "-m", "nbgrader", "autograde", slug, "--student", student, "--force",
-           "--log-level=WARN", f"--Execute.timeout={cell_timeout}"]
-    code, log = run_limited(cmd, course, total_timeout)
-    # A kernel that ignores the interrupt makes nbgrader give up on the whole notebook.
-    result = RunResult(timed_out=code is None or "CellTimeoutError" in log)
-    graded = course / "autograded" / student / slug / f"{slug}.ipynb"
-    if code not in (0, None) or not graded.exists():
-        result.failure = log[-2000:]
-        return result
-    errors, result.answer_errors = errors_by_grade_id(nbformat.read(str(graded), as_version=4))
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        try:
-            nb = gb.find_submission_notebook(slug, slug, student)
-        except MissingEntry:
-            result.failure = log[-2000:]
-            return result
-        for grade in nb.grades:
-            if grade.max_score:
-                score = grade.score if grade.score is not None else 0.0
-                result.verdicts[grade.name] = Verdict(float(score), float(grade.max_score), errors.get(grade.name, ""))
-    return result
+    nbformat.write(notebook, str(target))
+    write_kernelspec(work)
+    env = sandbox.environment({"JUPYTER_PATH": str(sandbox.WORK / "jupyter")})
+    argv = [sys.executable, "-m", "taller.engine_nbgrader", slug, str(cell_timeout), str(sandbox.WORK / VERDICT)]
+    box = sandbox.Sandbox(work, slot, limits, isolate=isolate)
+    return run_engine(work, box, argv, sandbox.WORK / "course", env, questions, total_timeout)
 
 
-# --- otter-grader ---------------------------------------------------------------------------
+def unpack_tests(autograder_zip: Path, dest: Path) -> None:
+    """otter's test files, from the zip the build wrote; nothing else of it."""
+    dest.mkdir(parents=True)
+    with zipfile.ZipFile(autograder_zip) as zf:
+        for name in zf.namelist():
+            if name.startswith("tests/") and name.endswith(".py") and "/" not in name[len("tests/"):]:
+                (dest / Path(name).name).write_bytes(zf.read(name))
 
-def grade_otter(autograder_zip: Path, submission: Path, work: Path,
-                cell_timeout: int, total_timeout: float) -> RunResult:
-    """`otter run` (through its Python API, see otter_runner.py) on a copy of the submission."""
-    copy = work / submission.name
-    shutil.copy(submission, copy)
-    out = work / "otter-results.json"
-    cmd = [sys.executable, "-m", "taller.otter_runner", str(autograder_zip), str(copy), str(out),
-           str(cell_timeout)]
-    code, log = run_limited(cmd, work, total_timeout)
-    result = RunResult(timed_out=code is None)
-    if code != 0 or not out.exists():
-        if code is not None:
-            result.failure = log[-2000:]
-        return result
-    verdict = json.loads(out.read_text())
-    for name, test in verdict["questions"].items():
-        result.verdicts[name] = Verdict(float(test["score"]), float(test["possible"]), test["error"])
-    result.answer_errors = verdict["answer_errors"]
-    return result
+
+def grade_otter(autograder_zip: Path, slug: str, notebook, work: Path, slot: int, limits: sandbox.Limits,
+                questions: list[masters.Question], cell_timeout: int, total_timeout: float,
+                isolate: bool = True) -> RunResult:
+    """otter's grading of the notebook (otter_runner.py), with its test files read-only."""
+    folder = work / "submission"
+    folder.mkdir(parents=True)
+    nbformat.write(notebook, str(folder / f"{slug}.ipynb"))
+    unpack_tests(autograder_zip, folder / "tests")
+    write_kernelspec(work)
+    inside = sandbox.WORK / "submission"
+    env = sandbox.environment({"JUPYTER_PATH": str(sandbox.WORK / "jupyter"),
+                               "TALLER_KERNEL_RO": str(inside / "tests")})
+    argv = [sys.executable, "-m", "taller.otter_runner", str(inside / f"{slug}.ipynb"), str(inside / "tests"),
+            str(sandbox.WORK / VERDICT), str(cell_timeout)]
+    box = sandbox.Sandbox(work, slot, limits, read_only=(folder / "tests",), isolate=isolate)
+    return run_engine(work, box, argv, inside, env, questions, total_timeout)
+
+
+RUNNERS = {"nbgrader": grade_nbgrader, "otter": grade_otter}

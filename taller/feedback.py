@@ -16,6 +16,7 @@ STATUS_TEXT = {
     "error": "Tu código lanzó un error",
     "tiempo_agotado": "Tiempo agotado",
     "no_calificada": "No calificada",
+    "fallo_corrector": "Fallo del corrector",
 }
 
 ADVICE = {
@@ -27,6 +28,8 @@ ADVICE = {
                      "de principio a fin sin errores (Reiniciar y ejecutar todo) y avisa al profesorado.",
     "error": "Lee el mensaje: indica qué falló al ejecutar tu código o al comprobarlo. "
              "Prueba tu función con entradas distintas de las del enunciado.",
+    "fallo_corrector": "El corrector falló por una causa ajena a tu cuaderno y no pudo calificar esta pregunta. "
+                       "El profesorado lo revisará: no tienes que hacer nada.",
     "incorrecta": "",
 }
 
@@ -76,7 +79,27 @@ def student_message(status: str, error: str, answer_error: str = "") -> str:
     return ""
 
 
-def render(student: str, notebook: str, engine: str, rows: list[Row]) -> str:
+PAGE_HEAD = """<!DOCTYPE html>
+<html lang="es"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }}
+table {{ border-collapse: collapse; width: 100%; }} td, th {{ border: 1px solid #ccc; padding: .4rem; vertical-align: top; }}
+tr.correcta td:nth-child(3) {{ color: #1a7f37; }} tr.incorrecta td:nth-child(3), tr.error td:nth-child(3) {{ color: #b42318; }}
+tr.sin_intentar td:nth-child(3) {{ color: #9a6700; }} .msg {{ white-space: pre-wrap; margin: 0; }} .tip {{ color: #555; margin: .3rem 0 0; }}
+</style></head><body>
+"""
+
+
+def render_refusal(student: str, file_name: str, message: str) -> str:
+    """The page of a file that was not graded: which file, and why, in the student's words."""
+    return (PAGE_HEAD.format(title=f"Entrega no corregida ({html.escape(student)})")
+            + f"<h1>Entrega no corregida: {html.escape(file_name)}</h1>\n"
+            + f"<p>Estudiante: <strong>{html.escape(student)}</strong></p>\n"
+            + f"<p class='msg'>{html.escape(message)}</p>\n</body></html>\n")
+
+
+def render(student: str, notebook: str, engine: str, rows: list[Row], note: str = "") -> str:
     total = sum(r.score for r in rows)
     possible = sum(r.max_score for r in rows)
     body = []
@@ -101,7 +124,7 @@ tr.correcta td:nth-child(3) {{ color: #1a7f37; }} tr.incorrecta td:nth-child(3),
 tr.sin_intentar td:nth-child(3) {{ color: #9a6700; }} .msg {{ white-space: pre-wrap; margin: 0; }} .tip {{ color: #555; margin: .3rem 0 0; }}
 </style></head><body>
 <h1>Corrección de {html.escape(notebook)}</h1>
-<p>Estudiante: <strong>{html.escape(student)}</strong> · Nota: <strong>{total:g} / {possible:g}</strong> · Corrector: {html.escape(engine)}</p>
+<p>Estudiante: <strong>{html.escape(student)}</strong> · Nota: <strong>{total:g} / {possible:g}</strong> · Corrector: {html.escape(engine)}{" · " + html.escape(note) if note else ""}</p>
 <p>Cada pregunta se comprueba con pruebas visibles (las que ves en el cuaderno) y pruebas ocultas
 con datos nuevos. Los mensajes explican qué falló sin mostrar las pruebas ocultas.</p>
 <table><tr><th>Pregunta</th><th>Puntos</th><th>Estado</th><th>Qué revisar</th></tr>

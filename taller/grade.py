@@ -1,55 +1,50 @@
 """`taller grade`: the grading driver.
 
-It collects SUBMISSIONS/<student>/<slug>.ipynb, grades each one with the chosen engine's runner
-(engines.py) in a private work directory, a few at a time, and writes OUT/grades.csv (one row per
-question) and OUT/feedback/<student>/<slug>.html. Submissions are only ever read and copied.
+It collects SUBMISSIONS/<student>/<file> (intake.py: which file is graded for which exercise, and
+which is refused and why), puts each student's answers onto the release (intake.normalise), grades
+each submission with the chosen engine in a sandbox of its own (engines.py, sandbox.py), a few at a
+time, and writes OUT/grades.csv (one row per question) and OUT/feedback/<student>/<slug>.html.
+
+Only the driver writes OUT, and only from verdicts it has checked against the master. Submissions
+are only ever read.
 """
 
 from __future__ import annotations
 
 import csv
+import queue
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
-from . import build, engines, feedback, masters
+from . import build, engines, feedback, intake, masters, sandbox
+from .verdicts import RunResult
 
 ENGINES = ("nbgrader", "otter")
 CSV_COLUMNS = ["student", "notebook", "question", "score", "max_score", "status"]
+GRADER_FAILURE = "fallo_corrector"
 
 
-@dataclass
-class Task:
-    student: str
-    slug: str
-    path: Path
+class Table(list):
+    """The rows of grades.csv, and what could not be graded: refused files, grader failures."""
+
+    refused: int = 0
+    failed: int = 0
+    isolated: bool = True
 
 
-def collect(submissions: Path, slugs: set[str], log=print) -> list[Task]:
-    """Every SUBMISSIONS/<student>/<slug>.ipynb whose slug has a master, in a stable order."""
-    tasks = []
-    for student_dir in sorted(p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        for nb in sorted(student_dir.glob("*.ipynb")):
-            if nb.stem in slugs:
-                tasks.append(Task(student_dir.name, nb.stem, nb))
-            else:
-                log(f"[grade] ignored {nb}: no exercise called {nb.stem!r}")
-    return tasks
+class GradingError(SystemExit):
+    """A mistake in how taller grade was called: one line, no traceback."""
 
 
-def stub_left(submission: Path, question: masters.Question) -> bool:
+def stub_left(notebook, question: masters.Question) -> bool:
     """True if a solution cell of this question still holds the stub (question not attempted)."""
-    try:
-        cells = masters.read(submission).cells
-    except Exception:  # an unreadable notebook: the engine reports it; this is only a hint
-        return False
-    by_id = {masters.nbgrader_meta(c).get("grade_id"): c for c in cells if masters.is_solution_cell(c)}
+    by_id = {masters.nbgrader_meta(c).get("grade_id"): c for c in notebook.cells if masters.is_solution_cell(c)}
     return any(masters.is_stub(by_id[i].source) for i in question.solution_ids if i in by_id)
 
 
-def rows_for(task: Task, questions: list[masters.Question], run: engines.RunResult) -> list[feedback.Row]:
+def rows_for(notebook, questions: list[masters.Question], run: RunResult) -> list[feedback.Row]:
     rows = []
     for q in questions:
         verdict = run.verdicts.get(q.grade_id)
@@ -57,65 +52,113 @@ def rows_for(task: Task, questions: list[masters.Question], run: engines.RunResu
         score = verdict.score if graded else 0.0
         error = verdict.error if graded else ""
         answer_error = next((run.answer_errors[i] for i in q.solution_ids if i in run.answer_errors), "")
-        status = feedback.status_of(score, q.points, error, stub_left(task.path, q), run.timed_out, graded, answer_error)
+        if run.failure and not graded:
+            status = GRADER_FAILURE
+        else:
+            status = feedback.status_of(score, q.points, error, stub_left(notebook, q), run.timed_out, graded,
+                                        answer_error)
         rows.append(feedback.Row(q.grade_id, score, q.points, status,
                                  feedback.student_message(status, error, answer_error)))
     return rows
 
 
-def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2,
-          cell_timeout: int = 300, total_timeout: float = 1800, log=print) -> list[dict]:
+def check_paths(submissions: Path, out: Path) -> None:
+    if not submissions.is_dir():
+        raise GradingError(f"taller grade: {submissions} is not a folder of submissions")
+    if out.exists() and not out.is_dir():
+        raise GradingError(f"taller grade: --out {out} is a file, not a folder")
+    if out.resolve().is_relative_to(submissions.resolve()):
+        raise GradingError(f"taller grade: --out {out} is inside SUBMISSIONS; grading never writes there")
+
+
+def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, cell_timeout: int = 300,
+          total_timeout: float = 1800, limits: sandbox.Limits = sandbox.Limits(), isolate: bool = True,
+          log=print) -> list[dict]:
+    """Grade every submission; return the rows of grades.csv (plus a 'seconds' column per row)."""
     if engine not in ENGINES:
-        raise SystemExit(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
+        raise GradingError(f"taller grade: unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
+    check_paths(submissions, out)
+    if isolate:
+        reason = sandbox.check(limits)
+        if reason:
+            raise GradingError(f"taller grade: no sandbox on this machine ({reason}); "
+                               "pass --no-sandbox to grade without isolation")
     found = masters.find_masters(root)
+    releases = {slug: root / "release" / slug / f"{slug}.ipynb" for slug in found}
     questions = {slug: masters.questions(masters.read(path)) for slug, path in found.items()}
-    tasks = collect(submissions, set(found), log)
+    tasks, refusals = intake.collect(submissions, releases)
+    for r in refusals:
+        log(r.console)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="taller-grade-") as tmp:
         tmp = Path(tmp)
-        needed = sorted({t.slug for t in tasks})
-        courses, zips = {}, {}
-        for slug in needed:
+        prepared = {}
+        for slug in sorted({t.slug for t in tasks}):
             if engine == "nbgrader":
-                courses[slug] = build.make_course(root, slug, tmp / "courses" / slug)
+                prepared[slug] = build.make_course(root, slug, tmp / "courses" / slug)
             else:
-                zips[slug] = root / "autograder" / f"{slug}.zip"
-                if not zips[slug].exists():
-                    raise SystemExit(f"{zips[slug]} is missing: run `taller build` first")
+                prepared[slug] = root / "autograder" / f"{slug}.zip"
+                if not prepared[slug].exists():
+                    raise GradingError(f"taller grade: {prepared[slug]} is missing: run `taller build` first")
+        slots: queue.Queue[int] = queue.Queue()
+        for slot in range(max(1, jobs)):
+            slots.put(slot)
 
         def run_one(index_task):
             index, task = index_task
-            work = tmp / "work" / f"{index:04d}"
-            work.mkdir(parents=True)
-            start = time.perf_counter()
-            if engine == "nbgrader":
-                run = engines.grade_nbgrader(courses[task.slug], task.slug, task.path, work, cell_timeout, total_timeout)
-            else:
-                run = engines.grade_otter(zips[task.slug], task.path, work, cell_timeout, total_timeout)
-            run.seconds = time.perf_counter() - start
+            release = masters.read(releases[task.slug])
+            notebook = intake.normalise(intake.load(task.path)[0], release)
+            slot = slots.get()
+            try:
+                run = RunResult()
+                for attempt in (1, 2):  # a failure of the grader, not of the student, is tried once more
+                    work = tmp / "work" / f"{index:04d}-{attempt}"
+                    run = engines.RUNNERS[engine](prepared[task.slug], task.slug, notebook, work, slot, limits,
+                                                  questions[task.slug], cell_timeout, total_timeout,
+                                                  isolate=isolate)
+                    run.attempts = attempt
+                    if not run.failure:
+                        break
+            finally:
+                slots.put(slot)
             if run.failure:
                 log_dir = out / "logs"
                 log_dir.mkdir(exist_ok=True)
                 (log_dir / f"{task.student}-{task.slug}-{engine}.txt").write_text(run.failure, encoding="utf-8")
-            log(f"[grade] {engine}: {task.student}/{task.slug} in {run.seconds:.1f} s"
-                + (" (time limit reached)" if run.timed_out else "") + (" (engine failure, see logs/)" if run.failure else ""))
-            return task, run
+            taken = "" if task.source_name == f"{task.slug}.ipynb" else f" (from {task.source_name!r})"
+            log(f"[grade] {engine}: {task.student}/{task.slug}{taken} in {run.seconds:.1f} s"
+                + (" (time limit reached)" if run.timed_out else "")
+                + (" (grader failure, see logs/)" if run.failure else "")
+                + "".join(f" [{p}]" for p in run.problems))
+            return task, notebook, run
 
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             results = list(pool.map(run_one, enumerate(tasks)))
 
-    table = []
-    for task, run in results:
-        rows = rows_for(task, questions[task.slug], run)
-        page = out / "feedback" / task.student / f"{task.slug}.html"
-        page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(feedback.render(task.student, task.slug, engine, rows), encoding="utf-8")
+    table = Table()
+    note = "" if isolate else "sin aislamiento"
+    for task, notebook, run in results:
+        rows = rows_for(notebook, questions[task.slug], run)
+        write_page(out, task.student, task.slug, feedback.render(task.student, task.slug, engine, rows, note=note))
         for r in rows:
             table.append({"student": task.student, "notebook": task.slug, "question": r.question,
                           "score": f"{r.score:g}", "max_score": f"{r.max_score:g}", "status": r.status,
                           "seconds": run.seconds})
+    for r in refusals:
+        write_page(out, r.student, r.slug or Path(r.path).stem, feedback.render_refusal(r.student, r.path.name, r.message_es))
     with open(out / "grades.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(table)
+    failed = sorted({(t["student"], t["notebook"]) for t in table if t["status"] == GRADER_FAILURE})
+    summary = (f"[grade] {len(results) - len(failed)} graded, {len(refusals)} refused, {len(failed)} failed"
+               + ("" if isolate else " (WITHOUT isolation: --no-sandbox)"))
+    log(summary)
+    table.refused, table.failed, table.isolated = len(refusals), len(failed), isolate
     return table
+
+
+def write_page(out: Path, student: str, slug: str, text: str) -> None:
+    page = out / "feedback" / student / f"{slug}.html"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(text, encoding="utf-8")

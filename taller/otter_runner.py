@@ -1,17 +1,24 @@
-"""Child process for the otter engine: `python -m taller.otter_runner ZIP NOTEBOOK OUT.json CELL_TIMEOUT`.
+"""Inside the engine sandbox: `python -m taller.otter_runner NOTEBOOK TESTS_DIR OUT.json CELL_TIMEOUT`.
 
-`otter run` executes the notebook with nbconvert's ExecutePreprocessor and no time limit, so a
-student's infinite loop never returns. Here the same grading runs through otter's Python API with
-a per-cell limit: a cell that runs too long is interrupted and execution goes on, as nbgrader does.
-The verdict is written as JSON: {questions: {name: {score, possible, error}}, answer_errors: {grade_id: error}}.
+This is otter's own grading (`otter.execute.grade_notebook`, what `otter run` calls once it has
+unpacked the autograder), with two changes:
+- the test files are not unpacked here: the driver unpacked them, and they are read-only in both
+  the engine and the kernel sandbox, so student code cannot rewrite them;
+- a cell that runs longer than CELL_TIMEOUT is interrupted and execution goes on, as in nbgrader
+  (`otter run` has no time limit).
+otter's results come back from the kernel as a pickle and its log receiver unpickles what the kernel
+sends: both happen here, inside the sandbox. What leaves it is plain JSON (see verdicts.py).
 """
 
 from __future__ import annotations
 
-import json
+import os
 import sys
+import tempfile
 
 import nbconvert.preprocessors
+
+from taller.verdicts import errors_by_grade_id, write
 
 
 def with_cell_timeout(seconds: int):
@@ -40,22 +47,23 @@ def first_error(message: str) -> str:
     return ""
 
 
-def main(zip_path: str, notebook: str, out: str, cell_timeout: str) -> int:
+def main(notebook: str, tests_dir: str, out: str, cell_timeout: str) -> int:
     # otter imports ExecutePreprocessor from this module when it grades: give it the limit.
     nbconvert.preprocessors.ExecutePreprocessor = with_cell_timeout(int(cell_timeout))
-    from otter.run import main as otter_run
+    from otter.execute import grade_notebook
 
-    results = otter_run(notebook, autograder=zip_path, output_dir=None, no_logo=True)
-    from taller.engines import errors_by_grade_id
-
+    folder = os.path.dirname(os.path.abspath(notebook))
+    os.chdir(folder)  # the kernel starts here: the only folder it may write
+    tempfile.tempdir = folder  # otter's results pickle is written by the kernel
+    tests = sorted(os.path.join(tests_dir, f) for f in os.listdir(tests_dir) if f.endswith(".py"))
+    results = grade_notebook(os.path.basename(notebook), tests_glob=tests, cwd=folder, test_dir=tests_dir,
+                             ignore_errors=True, force_python3_kernel=True)
     questions = {}
     for name, test_file in results.results.items():
         errors = [first_error(r.message) for r in test_file.test_case_results if not r.passed]
         questions[name] = {"score": test_file.score, "possible": test_file.possible,
                            "error": next((e for e in errors if e), "")}
-    verdict = {"questions": questions, "answer_errors": errors_by_grade_id(results.notebook)[1]}
-    with open(out, "w", encoding="utf-8") as f:
-        json.dump(verdict, f, ensure_ascii=False, indent=1)
+    write(out, {"questions": questions, "answer_errors": errors_by_grade_id(results.notebook)[1]})
     return 0
 
 
