@@ -16,22 +16,24 @@ from pathlib import Path
 
 import nbformat
 
+from taller.execution import KERNEL_DIED, survive_kernel_death
 from taller.verdicts import errors_by_grade_id, write
 
 STUDENT = "alumno"
 
 
 def main(slug: str, cell_timeout: str, out: str) -> int:
-    cmd = [sys.executable, "-m", "nbgrader", "autograde", slug, "--student", STUDENT, "--force",
-           "--log-level=WARN", f"--Execute.timeout={cell_timeout}"]
+    cmd = [sys.executable, "-m", "taller.engine_nbgrader", "nbgrader", "autograde", slug, "--student", STUDENT,
+           "--force", "--log-level=WARN", f"--Execute.timeout={cell_timeout}"]
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
     log = proc.stdout
     graded = Path("autograded") / STUDENT / slug / f"{slug}.ipynb"
     verdict = {"questions": {}, "answer_errors": {}, "log": log[-4000:],
-               "timed_out": "CellTimeoutError" in log, "exit": proc.returncode}
+               "timed_out": "CellTimeoutError" in log, "exit": proc.returncode, "kernel_died": False}
     if graded.exists():
         nb = nbformat.read(str(graded), as_version=4)
         errors, verdict["answer_errors"] = errors_by_grade_id(nb)
+        verdict["kernel_died"] = any(e.startswith(KERNEL_DIED) for e in [*errors.values(), *verdict["answer_errors"].values()])
         from nbgrader.api import Gradebook, MissingEntry
 
         with Gradebook("sqlite:///gradebook.db") as gb:
@@ -47,5 +49,18 @@ def main(slug: str, cell_timeout: str, out: str) -> int:
     return 0
 
 
+def nbgrader(argv: list[str]) -> None:
+    """nbgrader's own command line, with a kernel that dies no longer aborting the notebook."""
+    from nbgrader.apps.nbgraderapp import main as nbgrader_main
+    from nbgrader.preprocessors import Execute
+
+    survive_kernel_death(Execute)
+    sys.argv = ["nbgrader", *argv]
+    nbgrader_main()
+
+
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:]))
+    if sys.argv[1:2] == ["nbgrader"]:
+        nbgrader(sys.argv[2:])
+    else:
+        sys.exit(main(*sys.argv[1:]))

@@ -13,7 +13,9 @@ A run that gives no verdict for a reason that is not the student's is tried once
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -50,9 +52,14 @@ def run_limited(box: sandbox.Sandbox, argv: list[str], cwd: Path, env: dict, tim
     try:
         code = proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        proc.kill()  # bwrap: its PID namespace, and every process the student started, go with it
-        proc.wait()
         code = None
+    # The whole group goes: both bwraps, the engine and the kernel sandbox; what the student started
+    # in a session of its own lives in the engine's PID namespace, which ends with its bwrap.
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
     reader.join(timeout=10)
     proc.stdout.close()
     return code, b"".join(tail)[-max_log:].decode("utf-8", errors="replace")
@@ -76,7 +83,7 @@ def run_engine(work: Path, box: sandbox.Sandbox, argv: list[str], cwd: Path, env
         result.failure = ""  # the student's code ran out of time: not the grader's failure
     elif result.failure:
         result.failure = f"{result.failure} (exit status {code})\n{log[-3000:]}"
-    elif not result.verdicts:
+    elif not result.verdicts and not (result.kernel_died or result.timed_out):
         result.failure = f"the engine graded no question (exit status {code})\n{log[-3000:]}"
     result.seconds = time.perf_counter() - start
     return result

@@ -17,6 +17,7 @@ STATUS_TEXT = {
     "tiempo_agotado": "Tiempo agotado",
     "no_calificada": "No calificada",
     "fallo_corrector": "Fallo del corrector",
+    "detenido": "El cuaderno se detuvo",
 }
 
 ADVICE = {
@@ -30,11 +31,16 @@ ADVICE = {
              "Prueba tu función con entradas distintas de las del enunciado.",
     "fallo_corrector": "El corrector falló por una causa ajena a tu cuaderno y no pudo calificar esta pregunta. "
                        "El profesorado lo revisará: no tienes que hacer nada.",
+    "detenido": "El proceso de Python de tu cuaderno terminó de golpe antes de calificar esta pregunta "
+                "(por ejemplo por quedarse sin memoria o por llamar a <code>os._exit</code> o <code>sys.exit</code>). "
+                "Las preguntas anteriores conservan su nota. Reinicia el kernel, ejecuta todo y busca la celda "
+                "en la que se detiene.",
     "incorrecta": "",
 }
 
 
-INTERRUPTED = "KeyboardInterrupt"  # what a kernel interrupted at the cell time limit reports
+TIMEOUT = "CellTimeoutError"  # the grader's marker of a cell interrupted at the time limit
+KERNEL_DIED = "KernelDied"  # the grader's marker of a cell the kernel died in, or never reached
 
 
 @dataclass
@@ -47,13 +53,15 @@ class Row:
 
 
 def status_of(score: float, max_score: float, error: str, stub_left: bool, timed_out: bool, graded: bool,
-              answer_error: str = "") -> str:
+              answer_error: str = "", kernel_died: bool = False) -> str:
     if graded and score >= max_score:
         return "correcta"
     if stub_left or error.startswith("NotImplementedError"):
         return "sin_intentar"
-    if (timed_out and not graded) or answer_error.startswith(INTERRUPTED):
+    if (timed_out and not graded) or answer_error.startswith(TIMEOUT) or error.startswith(TIMEOUT):
         return "tiempo_agotado"
+    if answer_error.startswith(KERNEL_DIED) or error.startswith(KERNEL_DIED) or (kernel_died and not graded):
+        return "detenido"
     if answer_error:
         return "error"
     if not graded:
@@ -67,8 +75,10 @@ def student_message(status: str, error: str, answer_error: str = "") -> str:
     """The sentence shown under a question: the check's own message, or advice by status."""
     if status == "correcta":
         return ""
-    if answer_error.startswith(INTERRUPTED):
+    if status == "tiempo_agotado" and (answer_error.startswith(TIMEOUT) or error.startswith(TIMEOUT)):
         return "Tu celda de respuesta se interrumpió porque superó el tiempo máximo por celda."
+    if status == "detenido":
+        return ""
     if answer_error and status == "error":
         return f"Tu celda de respuesta terminó con un error, así que lo que va detrás no llegó a ejecutarse: {answer_error}"
     if status == "incorrecta":

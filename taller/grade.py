@@ -12,7 +12,6 @@ are only ever read.
 from __future__ import annotations
 
 import csv
-import queue
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -44,7 +43,16 @@ def stub_left(notebook, question: masters.Question) -> bool:
     return any(masters.is_stub(by_id[i].source) for i in question.solution_ids if i in by_id)
 
 
-def rows_for(notebook, questions: list[masters.Question], run: RunResult) -> list[feedback.Row]:
+HIDDEN_TEXT = ("El mensaje de error contenía texto de las pruebas ocultas o de la solución y no se muestra. "
+               "Revisa tu código: no debe leer archivos del corrector.")
+
+
+def scrubbed(message: str, secrets: set[str]) -> str:
+    """The message, unless it quotes a line of the hidden tests or of the reference answers."""
+    return HIDDEN_TEXT if any(line in message for line in secrets) else message
+
+
+def rows_for(notebook, questions: list[masters.Question], run: RunResult, secrets: set[str]) -> list[feedback.Row]:
     rows = []
     for q in questions:
         verdict = run.verdicts.get(q.grade_id)
@@ -56,9 +64,9 @@ def rows_for(notebook, questions: list[masters.Question], run: RunResult) -> lis
             status = GRADER_FAILURE
         else:
             status = feedback.status_of(score, q.points, error, stub_left(notebook, q), run.timed_out, graded,
-                                        answer_error)
-        rows.append(feedback.Row(q.grade_id, score, q.points, status,
-                                 feedback.student_message(status, error, answer_error)))
+                                        answer_error, run.kernel_died)
+        message = scrubbed(feedback.student_message(status, error, answer_error), secrets)
+        rows.append(feedback.Row(q.grade_id, score, q.points, status, message))
     return rows
 
 
@@ -86,6 +94,7 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
     found = masters.find_masters(root)
     releases = {slug: root / "release" / slug / f"{slug}.ipynb" for slug in found}
     questions = {slug: masters.questions(masters.read(path)) for slug, path in found.items()}
+    secrets = {slug: masters.secret_lines(masters.read(path)) for slug, path in found.items()}
     tasks, refusals = intake.collect(submissions, releases)
     for r in refusals:
         log(r.console)
@@ -100,16 +109,11 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
                 prepared[slug] = root / "autograder" / f"{slug}.zip"
                 if not prepared[slug].exists():
                     raise GradingError(f"taller grade: {prepared[slug]} is missing: run `taller build` first")
-        slots: queue.Queue[int] = queue.Queue()
-        for slot in range(max(1, jobs)):
-            slots.put(slot)
-
         def run_one(index_task):
             index, task = index_task
             release = masters.read(releases[task.slug])
             notebook = intake.normalise(intake.load(task.path)[0], release)
-            slot = slots.get()
-            try:
+            with sandbox.Slot() as slot:
                 run = RunResult()
                 for attempt in (1, 2):  # a failure of the grader, not of the student, is tried once more
                     work = tmp / "work" / f"{index:04d}-{attempt}"
@@ -119,8 +123,6 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
                     run.attempts = attempt
                     if not run.failure:
                         break
-            finally:
-                slots.put(slot)
             if run.failure:
                 log_dir = out / "logs"
                 log_dir.mkdir(exist_ok=True)
@@ -138,7 +140,7 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
     table = Table()
     note = "" if isolate else "sin aislamiento"
     for task, notebook, run in results:
-        rows = rows_for(notebook, questions[task.slug], run)
+        rows = rows_for(notebook, questions[task.slug], run, secrets[task.slug])
         write_page(out, task.student, task.slug, feedback.render(task.student, task.slug, engine, rows, note=note))
         for r in rows:
             table.append({"student": task.student, "notebook": task.slug, "question": r.question,

@@ -105,6 +105,20 @@ def solution_lines(source: str) -> list[str]:
     return lines
 
 
+MIN_SECRET_LINE = 20  # shorter lines (")", "else:") are common to any code; longer ones identify a test
+
+
+def secret_lines(nb) -> set[str]:
+    """Lines of a master's hidden tests and reference answers that students must never see."""
+    secret = set()
+    for cell in nb.cells:
+        if is_test_cell(cell):
+            secret |= set(hidden_lines(cell.source))
+        if is_solution_cell(cell):
+            secret |= set(solution_lines(cell.source))
+    return {line for line in secret if len(line) >= MIN_SECRET_LINE}
+
+
 def is_stub(source: str) -> bool:
     return STUB_MARK in source
 

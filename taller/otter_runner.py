@@ -17,7 +17,9 @@ import sys
 import tempfile
 
 import nbconvert.preprocessors
+import nbformat
 
+from taller.execution import CELL_TIMEOUT, KERNEL_DIED, survive_kernel_death
 from taller.verdicts import errors_by_grade_id, write
 
 
@@ -27,8 +29,49 @@ def with_cell_timeout(seconds: int):
             super().__init__(**kwargs)
             self.timeout = seconds
             self.interrupt_on_timeout = True
+            self.error_on_timeout = CELL_TIMEOUT
+            self.raise_on_iopub_timeout = True  # as nbgrader: a kernel that ignores the interrupt stops here
 
+        def on_cell_executed(self, **kwargs):
+            """Keep the time-out marker in the cell, as nbgrader does (the kernel only says KeyboardInterrupt)."""
+            cell, content = kwargs["cell"], kwargs["execute_reply"]["content"]
+            if content.get("ename") == CELL_TIMEOUT["ename"]:
+                cell.outputs.append(nbformat.v4.new_output("error", **CELL_TIMEOUT))
+
+    survive_kernel_death(ExecuteWithTimeout)
     return ExecuteWithTimeout
+
+
+SAVE_RESULTS = """\
+from otter.execute import Checker as _taller_checker
+from otter.test_files import GradingResults as _taller_results
+import pickle as _taller_pickle
+with open({path!r}, "wb") as _taller_file:
+    _taller_pickle.dump(_taller_results(_taller_checker.get_results()), _taller_file)
+"""
+
+
+def keep_results_after_each_check(preprocessor_class) -> None:
+    """Save otter's results after every check, so a kernel that dies later keeps what was graded."""
+    add_checks = preprocessor_class.add_checks
+
+    def add_checks_and_saves(self, nb):
+        add_checks(self, nb)
+        cells = []
+        for cell in nb.cells:
+            cells.append(cell)
+            if cell.cell_type == "code" and ").check(" in cell.source and cell.source.startswith("notebook_"):
+                cells.append(nbformat.v4.new_code_cell(SAVE_RESULTS.format(path=self.results_path)))
+        nb.cells = cells
+
+    preprocessor_class.add_checks = add_checks_and_saves
+
+
+def no_log_server():
+    """otter's log receiver unpickles what the kernel sends and can spin forever on a closed
+    connection; grading from the notebook does not need it. The kernel's handler finds no server and
+    drops its records."""
+    return ("127.0.0.1", 9), lambda: None
 
 
 def first_error(message: str) -> str:
@@ -50,7 +93,12 @@ def first_error(message: str) -> str:
 def main(notebook: str, tests_dir: str, out: str, cell_timeout: str) -> int:
     # otter imports ExecutePreprocessor from this module when it grades: give it the limit.
     nbconvert.preprocessors.ExecutePreprocessor = with_cell_timeout(int(cell_timeout))
+    import otter.execute
     from otter.execute import grade_notebook
+    from otter.execute.preprocessor import GradingPreprocessor
+
+    otter.execute.start_server = no_log_server
+    keep_results_after_each_check(GradingPreprocessor)
 
     folder = os.path.dirname(os.path.abspath(notebook))
     os.chdir(folder)  # the kernel starts here: the only folder it may write
@@ -59,13 +107,20 @@ def main(notebook: str, tests_dir: str, out: str, cell_timeout: str) -> int:
     results = grade_notebook(os.path.basename(notebook), tests_glob=tests, cwd=folder, test_dir=tests_dir,
                              ignore_errors=True, force_python3_kernel=True)
     questions = {}
-    for name, test_file in results.results.items():
+    for name, test_file in (results.results or {}).items():
         errors = [first_error(r.message) for r in test_file.test_case_results if not r.passed]
         questions[name] = {"score": test_file.score, "possible": test_file.possible,
                            "error": next((e for e in errors if e), "")}
-    write(out, {"questions": questions, "answer_errors": errors_by_grade_id(results.notebook)[1]})
+    tests, answers = errors_by_grade_id(results.notebook)
+    died = any(e.startswith(KERNEL_DIED) for e in [*tests.values(), *answers.values()])
+    for name, error in tests.items():  # a question whose check never ran: what stopped it
+        if name in questions and not questions[name]["error"]:
+            questions[name]["error"] = error
+    write(out, {"questions": questions, "answer_errors": answers, "kernel_died": died})
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:]))
+    code = main(*sys.argv[1:])
+    sys.stdout.flush()
+    os._exit(code)  # never wait for threads otter left behind: the verdict is written

@@ -133,8 +133,41 @@ LIMIT_AND_EXEC = (
     "uid = int(sys.argv[5])\n"
     "if uid >= 0:\n"
     "    os.setgroups([]); os.setgid(uid); os.setuid(uid)\n"
+    "    import ctypes, signal\n"  # a change of uid clears the parent-death signal: set it again
+    "    ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)\n"
     "os.execv(sys.argv[6], sys.argv[6:])\n"
 )
+
+
+class Slot:
+    """A number of its own for each sandbox running at once on this machine, held with a lock file:
+    a root driver runs that sandbox as uid UID_BASE + number, so no two share a process limit."""
+
+    def __init__(self, most: int = 64):
+        self.most = most
+        self.number = -1
+        self.lock = None
+
+    def __enter__(self) -> int:
+        import fcntl
+        import tempfile
+
+        while True:
+            for number in range(self.most):
+                lock = open(Path(tempfile.gettempdir()) / f"taller-slot-{number}.lock", "a")
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    lock.close()
+                    continue
+                self.number, self.lock = number, lock
+                return number
+            import time
+
+            time.sleep(0.2)
+
+    def __exit__(self, *exc) -> None:
+        self.lock.close()
 
 
 @dataclass
@@ -210,8 +243,8 @@ def check(limits: Limits = Limits()) -> str:
         return str(exc)
     if not sys.platform.startswith("linux"):
         return f"sandboxes need Linux (this is {sys.platform})"
-    with tempfile.TemporaryDirectory(prefix="taller-check-") as tmp:
-        box = Sandbox(Path(tmp), slot=0, limits=limits)
+    with tempfile.TemporaryDirectory(prefix="taller-check-") as tmp, Slot() as slot:
+        box = Sandbox(Path(tmp), slot=slot, limits=limits)
         box.prepare()
         probe = ("import os, socket\n"
                  "assert os.getpid() < 10, 'no PID namespace'\n"

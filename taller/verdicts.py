@@ -35,11 +35,14 @@ class RunResult:
     attempts: int = 1
 
 
+MARKERS = ("CellTimeoutError", "KernelDied")  # what the grader itself writes into a cell (execution.py)
+
+
 def error_of(outputs) -> str:
-    for out in outputs:
-        if out.get("output_type") == "error":
-            return f"{out.get('ename', '')}: {out.get('evalue', '')}".strip()
-    return ""
+    """'Type: message' of a cell's error: the grader's own marker first, else the first error."""
+    errors = [out for out in outputs if out.get("output_type") == "error"]
+    errors.sort(key=lambda out: out.get("ename") not in MARKERS)
+    return f"{errors[0].get('ename', '')}: {errors[0].get('evalue', '')}".strip() if errors else ""
 
 
 def errors_by_grade_id(nb) -> tuple[dict[str, str], dict[str, str]]:
@@ -117,4 +120,5 @@ def checked(raw: bytes | None, questions: list[masters.Question]) -> RunResult:
     if isinstance(errors, dict):
         result.answer_errors = {k: text(v) for k, v in errors.items() if k in answers}
     result.timed_out = data.get("timed_out") is True
+    result.kernel_died = data.get("kernel_died") is True
     return result

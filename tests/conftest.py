@@ -57,18 +57,9 @@ def variant_cases() -> list[tuple[str, str, list[dict]]]:
     return [(slug, f"variantes-{i:02d}", group) for slug in SLUGS for i, group in enumerate(packs(slug))]
 
 
-MIN_SECRET_LINE = 20  # shorter lines (")", "else:") are common to any code; longer ones identify a test
-
-
 def secret_lines(slug: str) -> set[str]:
     """Lines of a master's hidden tests and reference answers that students must never see."""
-    secret = set()
-    for cell in masters.read(ROOT / "source" / slug / f"{slug}.ipynb").cells:
-        if masters.is_test_cell(cell):
-            secret |= set(masters.hidden_lines(cell.source))
-        if masters.is_solution_cell(cell):
-            secret |= set(masters.solution_lines(cell.source))
-    return {line for line in secret if len(line) >= MIN_SECRET_LINE}
+    return masters.secret_lines(masters.read(ROOT / "source" / slug / f"{slug}.ipynb"))
 
 
 def digest(folder: Path) -> dict[str, str]:

@@ -1,0 +1,220 @@
+"""A hostile student, under both engines: every guarantee of the sandbox, tried as an attack.
+
+`atacante` hands in the untouched release (every question is worth 0) with one answer cell that
+tries everything at once: forge the gradebook, rewrite otter's tests, read the masters through
+/proc or the file system and raise their text, kill every process it can see, overwrite every
+notebook it can reach, leave a process behind that rewrites grades.csv later, and exhaust memory
+and threads. `victima`, graded at the same time, hands in the reference. Other students hand in
+the reference damaged the way notebooks get damaged: metadata stripped, a test cell deleted or
+edited, a kernel that does not exist.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ENGINES, ROOT, digest, grade_with_both_engines, questions_of, secret_lines
+from taller import build, masters, sandbox, submissions
+
+SLUG = "01-descenso-gradiente"
+
+ATTACK = r'''
+import os, signal, sqlite3, subprocess, sys, threading, time
+found = []
+# 1. forge the gradebook and otter's tests, wherever they can be found
+for top in ("/", os.getcwd(), ".."):
+    for folder, dirs, files in os.walk(top):
+        if folder.startswith(("/proc", "/sys", "/dev", "/usr", "/etc")) or "site-packages" in folder \
+                or "/versions/" in folder:
+            dirs[:] = []
+            continue
+        for name in files:
+            path = os.path.join(folder, name)
+            try:
+                if name == "gradebook.db":
+                    db = sqlite3.connect(path)
+                    db.execute("UPDATE grade SET manual_score = 100")
+                    db.commit()
+                elif name.endswith(".py") and "tests" in folder:
+                    open(path, "w").write("OK_FORMAT = False\nname = 'x'\npoints = 100\n")
+                elif name.endswith(".ipynb") and "atacante" not in path:
+                    open(path, "w").write("{}")
+                elif name.endswith((".ipynb", ".py", ".db", ".json")):
+                    text = open(path, errors="replace").read()
+                    if "BEGIN HIDDEN" in text or "_ref_" in text or "BEGIN SOLUTION" in text:
+                        found.append(text[:3000])
+            except Exception:
+                pass
+# 2. spy on and kill every other process it can see
+for pid in os.listdir("/proc"):
+    if pid.isdigit() and int(pid) != os.getpid():
+        for leaf in ("cwd", "root"):
+            try:
+                for name in os.listdir(f"/proc/{pid}/{leaf}"):
+                    found.append(f"/proc/{pid}/{leaf}/{name}")
+            except Exception:
+                pass
+        try:
+            os.kill(int(pid), signal.SIGKILL)
+        except Exception:
+            pass
+# 3. outlive the run and rewrite every grades.csv it can find
+subprocess.Popen([sys.executable, "-c",
+    "import os, time\ntime.sleep(8)\nfor f, d, n in os.walk('/'):\n"
+    "    for x in n:\n        if x in ('grades.csv', 'verdict.json'):\n"
+    "            open(os.path.join(f, x), 'w').write('atacante,01,x,100,1,correcta')\n"],
+    start_new_session=True)
+# 4. exhaust memory and threads
+try:
+    hog = bytearray(64 * 1024 ** 3)
+except MemoryError:
+    pass
+threads = []
+try:
+    for _ in range(100000):
+        t = threading.Thread(target=time.sleep, args=(3,))
+        t.start()
+        threads.append(t)
+except RuntimeError:
+    pass
+raise RuntimeError("ROBADO: " + " || ".join(found))
+'''
+
+
+def stripped(nb):
+    nb = copy.deepcopy(nb)
+    for i, cell in enumerate(nb.cells):
+        cell.metadata.pop("nbgrader", None)
+        cell.metadata.pop("otter", None)
+        cell.id = f"celda-{i}"
+    return nb
+
+
+def without_test_cell(nb, grade_id):
+    nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if masters.nbgrader_meta(c).get("grade_id") != grade_id]
+    return nb
+
+
+def with_edited_test_cell(nb, grade_id):
+    nb = copy.deepcopy(nb)
+    for c in nb.cells:
+        if masters.nbgrader_meta(c).get("grade_id") == grade_id:
+            c.source = "assert True\n"
+    return nb
+
+
+def with_missing_kernel(nb):
+    nb = copy.deepcopy(nb)
+    nb.metadata["kernelspec"] = {"name": "no-existe", "display_name": "No existe", "language": "python"}
+    return nb
+
+
+@pytest.fixture(scope="module")
+def attacked(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostiles")
+    release = masters.read(ROOT / "release" / SLUG / f"{SLUG}.ipynb")
+    first = questions_of(SLUG)[0].solution_ids[0]
+    solved = submissions.solved(ROOT, SLUG)
+    last = questions_of(SLUG)[-1].grade_id
+    notebooks = {
+        "atacante": submissions.with_answers(release, {first: ATTACK}),
+        "victima": solved,
+        "sin-metadatos": stripped(solved),
+        "sin-celda-de-prueba": without_test_cell(solved, last),
+        "prueba-editada": with_edited_test_cell(submissions.with_answers(release, {}), questions_of(SLUG)[0].grade_id),
+        "kernel-inexistente": with_missing_kernel(solved),
+    }
+    for student, nb in notebooks.items():
+        build.write_notebook(nb, folder / student / f"{SLUG}.ipynb")
+    before = digest(folder)
+    out_root = tmp_path_factory.mktemp("notas-hostiles")
+    graded = grade_with_both_engines(folder, out_root, cell_timeout=60, total_timeout=400)
+    csv_after = {e: (graded[e]["out"] / "grades.csv").read_bytes() for e in ENGINES}
+    time.sleep(12)  # the left-behind process would have rewritten grades.csv by now
+    graded["csv_unchanged"] = all((graded[e]["out"] / "grades.csv").read_bytes() == csv_after[e] for e in ENGINES)
+    graded["submissions_unchanged"] = digest(folder) == before
+    graded["leftovers"] = sandbox_processes()
+    return graded
+
+
+def sandbox_processes() -> list[str]:
+    """Processes still running as a sandbox's uid (a root driver gives each slot one)."""
+    left = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        uid = int(next(line.split()[1] for line in status.splitlines() if line.startswith("Uid:")))
+        if sandbox.UID_BASE <= uid < sandbox.UID_BASE + 64:
+            left.append(f"{pid}: {Path(f'/proc/{pid}/cmdline').read_bytes()[:120]!r}")
+    return left
+
+
+def scores(graded, engine, student):
+    return {k[2]: float(r["score"]) for k, r in graded[engine]["rows"].items() if k[0] == student}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_attacker_earns_nothing(attacked, engine):
+    got = scores(attacked, engine, "atacante")
+    assert got and all(v == 0 for v in got.values()), got
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_victim_graded_beside_the_attacker_keeps_full_marks(attacked, engine):
+    expected = {q.grade_id: q.points for q in questions_of(SLUG)}
+    assert scores(attacked, engine, "victima") == expected
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_nothing_secret_reaches_the_attackers_feedback(attacked, engine):
+    page = (attacked[engine]["out"] / "feedback" / "atacante" / f"{SLUG}.html").read_text(encoding="utf-8")
+    import html
+    plain = html.unescape(page)
+    leaked = [line for line in secret_lines(SLUG) if line in plain]
+    assert not leaked, leaked[:3]
+    assert "/proc/" not in plain or "ROBADO: " not in plain.split("/proc/")[0][-20:]
+
+
+def test_submissions_outputs_and_processes_are_out_of_reach(attacked):
+    assert attacked["submissions_unchanged"], "a sandbox changed SUBMISSIONS"
+    assert attacked["csv_unchanged"], "a process left behind rewrote grades.csv"
+    assert not attacked["leftovers"], attacked["leftovers"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("student", ["sin-metadatos", "sin-celda-de-prueba", "kernel-inexistente"])
+def test_damaged_notebooks_grade_like_the_reference_under_both_engines(attacked, engine, student):
+    expected = {q.grade_id: q.points for q in questions_of(SLUG)}
+    assert scores(attacked, engine, student) == expected
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_edited_test_cell_is_restored_from_the_release(attacked, engine):
+    got = scores(attacked, engine, "prueba-editada")
+    assert got and all(v == 0 for v in got.values()), got
+
+
+def test_the_sandbox_starts_here():
+    """CI must run the attacks with the sandbox on, not skip it."""
+    assert sandbox.check() == ""
+
+
+def test_a_forged_verdict_keeps_only_the_masters_questions_within_their_points():
+    from taller.verdicts import checked
+
+    qs = questions_of(SLUG)
+    raw = ('{"questions": {"%s": {"score": 100, "possible": 100}, "%s": {"score": %s}, "inventada": {"score": 5}},'
+           ' "answer_errors": {}}' % (qs[0].grade_id, qs[1].grade_id, qs[1].points)).encode()
+    run = checked(raw, qs)
+    assert run.verdicts[qs[0].grade_id].score == 0
+    assert run.verdicts[qs[1].grade_id].score == qs[1].points
+    assert "inventada" not in run.verdicts and qs[2].grade_id not in run.verdicts
+    assert len(run.problems) == 2
