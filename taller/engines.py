@@ -33,9 +33,14 @@ from .verdicts import RunResult, checked, read_bounded
 VERDICT = "verdict.json"
 
 
+AFTER_VERDICT = 30.0  # seconds an engine may take to exit once its verdict is written
+HUNG_AFTER_VERDICT = -1000
+
+
 def run_limited(box: sandbox.Sandbox, argv: list[str], cwd: Path, env: dict, timeout: float,
-                max_log: int) -> tuple[int | None, str]:
-    """Run argv in the sandbox; keep the last max_log bytes of its output; kill it all after timeout."""
+                max_log: int, verdict: Path | None = None) -> tuple[int | None, str]:
+    """Run argv in the sandbox; keep the last max_log bytes of its output; kill it all after timeout,
+    or AFTER_VERDICT seconds after it wrote its verdict without exiting."""
     proc = box.popen(argv, cwd, env)
     tail: deque[bytes] = deque()
     size = [0]
@@ -49,10 +54,16 @@ def run_limited(box: sandbox.Sandbox, argv: list[str], cwd: Path, env: dict, tim
 
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
-    try:
-        code = proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        code = None
+    code, deadline, written = None, time.monotonic() + timeout, None
+    while code is None and time.monotonic() < deadline:
+        try:
+            code = proc.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            if verdict is not None and written is None and verdict.exists():
+                written = time.monotonic()
+            if written is not None and time.monotonic() - written > AFTER_VERDICT:
+                code = HUNG_AFTER_VERDICT  # it wrote its verdict and never exited: the verdict stands
+                break
     # The whole group goes: both bwraps, the engine and the kernel sandbox; what the student started
     # in a session of its own lives in the engine's PID namespace, which ends with its bwrap.
     try:
@@ -76,7 +87,7 @@ def run_engine(work: Path, box: sandbox.Sandbox, argv: list[str], cwd: Path, env
     box.prepare()
     max_bytes = box.limits.output_mb * sandbox.MB
     start = time.perf_counter()
-    code, log = run_limited(box, argv, cwd, env, total_timeout, max_bytes)
+    code, log = run_limited(box, argv, cwd, env, total_timeout, max_bytes, work / VERDICT)
     result = checked(read_bounded(work / VERDICT, max_bytes), questions)
     result.timed_out = result.timed_out or code is None
     if code is None:

@@ -21,7 +21,7 @@ from . import build, engines, feedback, intake, masters, sandbox
 from .verdicts import RunResult
 
 ENGINES = ("nbgrader", "otter")
-CSV_COLUMNS = ["student", "notebook", "question", "score", "max_score", "status"]
+CSV_COLUMNS = ["student", "notebook", "question", "score", "max_score", "status", "message"]
 GRADER_FAILURE = "fallo_corrector"
 
 
@@ -145,7 +145,7 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
         for r in rows:
             table.append({"student": task.student, "notebook": task.slug, "question": r.question,
                           "score": f"{r.score:g}", "max_score": f"{r.max_score:g}", "status": r.status,
-                          "seconds": run.seconds})
+                          "message": r.message, "seconds": run.seconds})
     for r in refusals:
         write_page(out, r.student, r.slug or Path(r.path).stem, feedback.render_refusal(r.student, r.path.name, r.message_es))
     with open(out / "grades.csv", "w", newline="", encoding="utf-8") as f:

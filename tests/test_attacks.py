@@ -70,10 +70,11 @@ subprocess.Popen([sys.executable, "-c",
     "            open(os.path.join(f, x), 'w').write('atacante,01,x,100,1,correcta')\n"],
     start_new_session=True)
 # 4. exhaust memory and threads
+limits = []
 try:
     hog = bytearray(64 * 1024 ** 3)
 except MemoryError:
-    pass
+    limits.append("MEMORIA-LIMITADA")
 threads = []
 try:
     for _ in range(100000):
@@ -81,8 +82,12 @@ try:
         t.start()
         threads.append(t)
 except RuntimeError:
-    pass
-raise RuntimeError("ROBADO: " + " || ".join(found))
+    limits.append(f"HILOS-LIMITADOS-{len(threads)}")
+try:
+    open("grande.bin", "wb").write(b"0" * (600 * 1024 ** 2))
+except OSError:
+    limits.append("ARCHIVO-LIMITADO")
+raise RuntimeError(" ".join(limits) + " ROBADO: " + " || ".join(found))
 '''
 
 
@@ -181,6 +186,15 @@ def test_nothing_secret_reaches_the_attackers_feedback(attacked, engine):
     leaked = [line for line in secret_lines(SLUG) if line in plain]
     assert not leaked, leaked[:3]
     assert "/proc/" not in plain or "ROBADO: " not in plain.split("/proc/")[0][-20:]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_memory_threads_and_file_size_are_capped(attacked, engine):
+    page = (attacked[engine]["out"] / "feedback" / "atacante" / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert "MEMORIA-LIMITADA" in page and "ARCHIVO-LIMITADO" in page
+    if os.geteuid() == 0:  # the process cap needs a uid of the sandbox's own
+        threads = int(page.split("HILOS-LIMITADOS-")[1].split()[0])
+        assert threads < sandbox.Limits().processes
 
 
 def test_submissions_outputs_and_processes_are_out_of_reach(attacked):

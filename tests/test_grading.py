@@ -45,6 +45,26 @@ def test_variants_lose_exactly_their_questions(graded, engine, slug, student, gr
     assert not wrong, f"variants [{names}]: question -> (got, expected): {wrong}"
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("slug,student,group", variant_cases(),
+                         ids=[f"{s}-{n}" for s, n, _ in variant_cases()])
+def test_variants_get_the_message_they_deserve(graded, engine, slug, student, group):
+    """Every failing row says something; a variant's `says` pins (part of) the message its question
+    gets, and `never_says` what a wrong guess would name."""
+    rows = graded[engine]["rows"]
+    for q in questions_of(slug):
+        row = rows[(student, slug, q.grade_id)]
+        if float(row["score"]) < q.points:
+            assert row["message"].strip() or row["status"] == "sin_intentar", (q.grade_id, row)
+    for v in group:
+        for question, text in v.get("says", {}).items():
+            message = rows[(student, slug, question)]["message"]
+            assert text in message, f"{v['name']} / {question}: {message!r} does not say {text!r}"
+        for question, text in v.get("never_says", {}).items():
+            message = rows[(student, slug, question)]["message"]
+            assert text not in message, f"{v['name']} / {question}: {message!r} says {text!r}"
+
+
 def test_engines_agree_on_every_question(graded):
     nb, ot = graded["nbgrader"]["rows"], graded["otter"]["rows"]
     assert nb.keys() == ot.keys()

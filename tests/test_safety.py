@@ -15,6 +15,7 @@ from taller import build, submissions
 SLUG = "01-descenso-gradiente"
 LOOP = "while True:\n    pass\n"
 STUBBORN = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n"
+DIES = "import os\nos._exit(3)\n"
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +24,11 @@ def hanging(tmp_path_factory):
     first = questions_of(SLUG)[0]
     for student, code in (("bucle", LOOP), ("sin-interrupcion", STUBBORN)):
         nb = submissions.solved(ROOT, SLUG, {first.solution_ids[0]: code})
+        build.write_notebook(nb, folder / student / f"{SLUG}.ipynb")
+    later = {q.grade_id: q for q in questions_of(SLUG)}
+    for student, question, code in (("muere", "gd-paso", DIES), ("sin-interrupcion-tarde", "gd-perdida-mse", STUBBORN),
+                                    ("interrumpe", "gd-predecir", "raise KeyboardInterrupt()\n")):
+        nb = submissions.solved(ROOT, SLUG, {later[question].solution_ids[0]: code})
         build.write_notebook(nb, folder / student / f"{SLUG}.ipynb")
     before = digest(folder)
     graded = grade_with_both_engines(folder, tmp_path_factory.mktemp("notas-colgadas"),
@@ -45,6 +51,31 @@ def test_a_loop_is_interrupted_and_the_rest_is_graded(hanging, engine):
 def test_a_kernel_that_ignores_interrupts_is_killed(hanging, engine):
     rows = [r for k, r in hanging[engine].items() if k[0] == "sin-interrupcion"]
     assert rows and all(float(r["score"]) == 0 and r["status"] == "tiempo_agotado" for r in rows)
+
+
+def statuses(rows, student):
+    return {k[2]: (float(r["score"]), r["status"]) for k, r in rows.items() if k[0] == student}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("student,stopped_at,status", [("muere", "gd-paso", "detenido"),
+                                                       ("sin-interrupcion-tarde", "gd-perdida-mse", "tiempo_agotado")])
+def test_a_kernel_that_dies_or_will_not_stop_keeps_the_questions_graded_before(hanging, engine, student,
+                                                                               stopped_at, status):
+    got = statuses(hanging[engine], student)
+    order = [q.grade_id for q in questions_of(SLUG)]
+    points = {q.grade_id: q.points for q in questions_of(SLUG)}
+    for q in order[:order.index(stopped_at)]:
+        assert got[q] == (points[q], "correcta"), (q, got[q])
+    for q in order[order.index(stopped_at):]:
+        assert got[q] == (0.0, status), (q, got[q])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_keyboard_interrupt_of_the_student_is_an_error_not_a_time_out(hanging, engine):
+    got = statuses(hanging[engine], "interrumpe")
+    assert got["gd-predecir"] == (0.0, "error")
+    assert got["gd-perdida-sse"] == (1.0, "correcta")
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -1,0 +1,91 @@
+"""The command line: mistakes get one line, a machine without a sandbox stops unless told, and the
+driver retries a grader failure once, then reports it as the grader's, never as the student's 0."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, questions_of
+from taller import build, engines, grade, sandbox, submissions
+from taller.verdicts import RunResult, Verdict
+
+SLUG = "00-conceptos"
+
+
+def taller(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "taller", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_a_missing_submissions_folder_is_one_line(tmp_path):
+    proc = taller("grade", str(tmp_path / "no-existe"), "--out", str(tmp_path / "out"))
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().count("\n") == 0 and "not a folder of submissions" in proc.stderr
+
+
+def test_an_out_that_is_a_file_is_one_line(tmp_path):
+    (tmp_path / "entregas").mkdir()
+    (tmp_path / "out").write_text("x")
+    proc = taller("grade", str(tmp_path / "entregas"), "--out", str(tmp_path / "out"))
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr and "is a file" in proc.stderr
+
+
+def test_without_a_sandbox_grading_stops_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "check", lambda limits=None: "user namespaces are forbidden here")
+    (tmp_path / "entregas").mkdir()
+    with pytest.raises(grade.GradingError) as err:
+        grade.grade(ROOT, tmp_path / "entregas", "otter", tmp_path / "out", log=lambda *_: None)
+    assert "no sandbox" in str(err.value) and "--no-sandbox" in str(err.value)
+
+
+def fake_runner(outcomes: list[str]):
+    """An engine runner that fails (grader failure) or succeeds as told, one outcome per call."""
+    calls = []
+
+    def run(prepared, slug, notebook, work, slot, limits, questions, cell_timeout, total_timeout, isolate=True):
+        calls.append(slot)
+        if outcomes[len(calls) - 1] == "fail":
+            return RunResult(failure="the engine crashed")
+        return RunResult(verdicts={q.grade_id: Verdict(q.points, q.points) for q in questions})
+
+    return run, calls
+
+
+@pytest.mark.parametrize("outcomes,status,failed", [(["fail", "ok"], "correcta", 0),
+                                                    (["fail", "fail"], grade.GRADER_FAILURE, 1)])
+def test_a_grader_failure_is_retried_once_then_reported_as_the_graders(tmp_path, monkeypatch, outcomes, status, failed):
+    run, calls = fake_runner(outcomes)
+    monkeypatch.setitem(engines.RUNNERS, "otter", run)
+    build.write_notebook(submissions.solved(ROOT, SLUG), tmp_path / "entregas" / "ana" / f"{SLUG}.ipynb")
+    table = grade.grade(ROOT, tmp_path / "entregas", "otter", tmp_path / "out", jobs=1, log=lambda *_: None)
+    assert len(calls) == 2
+    assert {r["status"] for r in table} == {status} and table.failed == failed
+    if failed:
+        page = (tmp_path / "out" / "feedback" / "ana" / f"{SLUG}.html").read_text(encoding="utf-8")
+        assert "Fallo del corrector" in page and (tmp_path / "out" / "logs").is_dir()
+
+
+def test_no_sandbox_grades_and_says_so(tmp_path):
+    build.write_notebook(submissions.solved(ROOT, SLUG), tmp_path / "entregas" / "ana" / f"{SLUG}.ipynb")
+    table = grade.grade(ROOT, tmp_path / "entregas", "otter", tmp_path / "out", jobs=1, isolate=False,
+                        log=lambda *_: None)
+    assert {r["status"] for r in table} == {"correcta"}
+    assert sum(float(r["score"]) for r in table) == sum(q.points for q in questions_of(SLUG))
+    assert not table.isolated
+    page = (tmp_path / "out" / "feedback" / "ana" / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert "sin aislamiento" in page
+
+
+def test_colab_names_are_graded_and_refusals_make_a_non_zero_exit(tmp_path):
+    folder = tmp_path / "entregas"
+    build.write_notebook(submissions.solved(ROOT, SLUG), folder / "ana" / f"Copia de {SLUG}.ipynb")
+    (folder / "bea").mkdir(parents=True)
+    (folder / "bea" / f"{SLUG}.ipynb").write_text("esto no es un cuaderno")
+    proc = taller("grade", str(folder), "--engine", "otter", "--out", str(tmp_path / "out"), "--jobs", "1")
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert f"(from 'Copia de {SLUG}.ipynb')" in proc.stdout
+    assert "1 graded, 1 refused, 0 failed" in proc.stdout
+    page = (tmp_path / "out" / "feedback" / "bea" / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert "no es un cuaderno de Jupyter válido" in page
