@@ -116,6 +116,8 @@ def main(notebook: str, tests_dir: str, out: str, cell_timeout: str) -> int:
     for name, error in tests.items():  # a question whose check never ran: what stopped it
         if name in questions and not questions[name]["error"]:
             questions[name]["error"] = error
+        elif name not in questions and error.startswith((KERNEL_DIED, CELL_TIMEOUT["ename"])):
+            questions[name] = {"score": 0, "possible": 0, "error": error}
     write(out, {"questions": questions, "answer_errors": answers, "kernel_died": died})
     return 0
 
