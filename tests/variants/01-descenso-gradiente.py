@@ -17,14 +17,16 @@ def predecir(X, w, b):
     """Propagación hacia delante (olvida el sesgo)."""
     return X @ w
 '''},
-         lost=["gd-predecir"]),
+         lost=["gd-predecir"],
+         says={"gd-predecir": "no suma el sesgo b"}),
     dict(name="predecir_traspuesta",
          cells={"gd-predecir-sol": '''\
 def predecir(X, w, b):
     """Propagación hacia delante (traspone X por error)."""
     return X.T @ w + b
 '''},
-         lost=["gd-predecir"]),
+         lost=["gd-predecir"],
+         says={"gd-predecir": "lanza ValueError"}),
 
     # gd-perdida-sse
     dict(name="perdida_sse_es_la_media",
@@ -33,14 +35,16 @@ def perdida_sse(y_obs, y_pred):
     """SSE (pero calcula la media)."""
     return np.mean((y_obs - y_pred) ** 2)
 '''},
-         lost=["gd-perdida-sse"]),
+         lost=["gd-perdida-sse"],
+         says={"gd-perdida-sse": "divides entre n"}),
     dict(name="perdida_sse_cuadrado_de_la_suma",
          cells={"gd-perdida-sse-sol": '''\
 def perdida_sse(y_obs, y_pred):
     """SSE (pero eleva al cuadrado la suma de los errores)."""
     return np.sum(y_obs - y_pred) ** 2
 '''},
-         lost=["gd-perdida-sse"]),
+         lost=["gd-perdida-sse"],
+         says={"gd-perdida-sse": "elevas al cuadrado la suma"}),
 
     # gd-perdida-mse: suma y media confundidas
     dict(name="perdida_mse_devuelve_la_suma",
@@ -49,7 +53,8 @@ def perdida_mse(y_obs, y_pred):
     """MSE (pero devuelve la suma)."""
     return np.sum((y_obs - y_pred) ** 2)
 '''},
-         lost=["gd-perdida-mse"]),
+         lost=["gd-perdida-mse"],
+         says={"gd-perdida-mse": "devuelves la suma (SSE)"}),
 
     # gd-gradientes
     dict(name="gradiente_signo_invertido",
@@ -62,7 +67,8 @@ def gradientes(X, y, w, b):
     db = 2.0 / n * np.sum(r)
     return dw, db
 '''},
-         lost=["gd-gradientes"]),
+         lost=["gd-gradientes"],
+         says={"gd-gradientes": "tiene el signo invertido"}),
     dict(name="gradiente_de_la_suma_sin_1_entre_n",
          cells={"gd-gradientes-sol": '''\
 def gradientes(X, y, w, b):
@@ -72,7 +78,9 @@ def gradientes(X, y, w, b):
     db = -2.0 * np.sum(r)
     return dw, db
 '''},
-         lost=["gd-gradientes"]),
+         lost=["gd-gradientes"],
+         says={"gd-gradientes": "falta el factor 1/n"},
+         never_says={"gd-gradientes": "dos veces"}),
     dict(name="gradiente_sin_factor_2",
          cells={"gd-gradientes-sol": '''\
 def gradientes(X, y, w, b):
@@ -81,7 +89,8 @@ def gradientes(X, y, w, b):
     r = y - predecir(X, w, b)
     return -(X.T @ r) / n, -np.sum(r) / n
 '''},
-         lost=["gd-gradientes"]),
+         lost=["gd-gradientes"],
+         says={"gd-gradientes": "falta el factor 2"}),
     dict(name="gradiente_db_cero",
          cells={"gd-gradientes-sol": '''\
 def gradientes(X, y, w, b):
@@ -92,7 +101,9 @@ def gradientes(X, y, w, b):
     db = 0.0
     return dw, db
 '''},
-         lost=["gd-gradientes"]),
+         lost=["gd-gradientes"],
+         says={"gd-gradientes": "respecto a b vale 0"},
+         never_says={"gd-gradientes": "respecto a w"}),
     dict(name="gradiente_db_sin_dividir_entre_n",
          cells={"gd-gradientes-sol": '''\
 def gradientes(X, y, w, b):
@@ -101,7 +112,9 @@ def gradientes(X, y, w, b):
     r = y - predecir(X, w, b)
     return -2.0 / n * (X.T @ r), -2.0 * np.sum(r)
 '''},
-         lost=["gd-gradientes"]),
+         lost=["gd-gradientes"],
+         says={"gd-gradientes": "respecto a b es n veces mayor"},
+         never_says={"gd-gradientes": "respecto a w"}),
 
     # gd-paso
     dict(name="paso_suma_el_gradiente",
@@ -110,7 +123,8 @@ def paso(w, b, dw, db, alpha):
     """Paso de descenso de gradiente (con + en lugar de -)."""
     return w + alpha * dw, b + alpha * db
 '''},
-         lost=["gd-paso"]),
+         lost=["gd-paso"],
+         says={"gd-paso": "sumas el gradiente en lugar de restarlo"}),
     dict(name="paso_modifica_w_en_el_sitio",
          cells={"gd-paso-sol": '''\
 def paso(w, b, dw, db, alpha):
@@ -119,14 +133,16 @@ def paso(w, b, dw, db, alpha):
     b -= alpha * db
     return w, b
 '''},
-         lost=["gd-paso"]),
+         lost=["gd-paso"],
+         says={"gd-paso": "en el sitio"}),
     dict(name="paso_sin_alpha",
          cells={"gd-paso-sol": '''\
 def paso(w, b, dw, db, alpha):
     """Paso de descenso de gradiente que olvida alpha."""
     return w - dw, b - db
 '''},
-         lost=["gd-paso"]),
+         lost=["gd-paso"],
+         says={"gd-paso": "no multiplicas el gradiente por la tasa de aprendizaje"}),
 
     # gd-entrenar
     dict(name="entrenar_historial_tras_actualizar",
@@ -142,7 +158,8 @@ def entrenar(X, y, alpha, n_iter):
         historial.append(perdida_mse(y, predecir(X, w, b)))
     return w, b, historial
 '''},
-         lost=["gd-entrenar"]),
+         lost=["gd-entrenar"],
+         says={"gd-entrenar": "desplazado una iteración"}),
     dict(name="entrenar_historial_con_un_valor_de_mas",
          cells={"gd-entrenar-sol": '''\
 def entrenar(X, y, alpha, n_iter):
@@ -157,7 +174,8 @@ def entrenar(X, y, alpha, n_iter):
     historial.append(perdida_mse(y, predecir(X, w, b)))
     return w, b, historial
 '''},
-         lost=["gd-entrenar"]),
+         lost=["gd-entrenar"],
+         says={"gd-entrenar": "historial debe tener 4 valores"}),
     dict(name="entrenar_empieza_en_unos",
          cells={"gd-entrenar-sol": '''\
 def entrenar(X, y, alpha, n_iter):
@@ -171,7 +189,8 @@ def entrenar(X, y, alpha, n_iter):
         w, b = paso(w, b, dw, db, alpha)
     return w, b, historial
 '''},
-         lost=["gd-entrenar"]),
+         lost=["gd-entrenar"],
+         says={"gd-entrenar": "no empiezas con w = ceros y b = 0"}),
     dict(name="entrenar_historial_con_sse",
          cells={"gd-entrenar-sol": '''\
 def entrenar(X, y, alpha, n_iter):
@@ -185,7 +204,9 @@ def entrenar(X, y, alpha, n_iter):
         w, b = paso(w, b, dw, db, alpha)
     return w, b, historial
 '''},
-         lost=["gd-entrenar"]),
+         lost=["gd-entrenar"],
+         says={"gd-entrenar": "historial guarda la SSE"},
+         never_says={"gd-entrenar": "desplazado"}),
 
     # gd-minimos-cuadrados
     dict(name="minimos_cuadrados_sin_columna_de_unos",
@@ -195,7 +216,8 @@ def minimos_cuadrados(X, y):
     w = np.linalg.lstsq(X, y, rcond=None)[0]
     return w, 0.0
 '''},
-         lost=["gd-minimos-cuadrados"]),
+         lost=["gd-minimos-cuadrados"],
+         says={"gd-minimos-cuadrados": "ajuste SIN sesgo"}),
 
     # gd-alpha: valores fuera de su régimen
     dict(name="alpha_grande_que_converge",
@@ -204,35 +226,280 @@ alpha_pequeno = 0.005
 alpha_bueno = 0.1
 alpha_grande = 0.3
 '''},
-         lost=["gd-alpha"]),
+         lost=["gd-alpha"],
+         says={"gd-alpha": "alpha_grande = 0.3"},
+         never_says={"gd-alpha": "alpha_pequeno ="}),
     dict(name="alpha_pequeno_que_ya_converge",
          cells={"gd-alpha-sol": '''\
 alpha_pequeno = 0.05
 alpha_bueno = 0.2
 alpha_grande = 0.5
 '''},
-         lost=["gd-alpha"]),
+         lost=["gd-alpha"],
+         says={"gd-alpha": "alpha_pequeno = 0.05"}),
     dict(name="alpha_bueno_que_no_llega",
          cells={"gd-alpha-sol": '''\
 alpha_pequeno = 0.001
 alpha_bueno = 0.01
 alpha_grande = 0.5
 '''},
-         lost=["gd-alpha"]),
+         lost=["gd-alpha"],
+         says={"gd-alpha": "alpha_bueno = 0.01"}),
     dict(name="alpha_intercambiados",
          cells={"gd-alpha-sol": '''\
 alpha_pequeno = 0.5
 alpha_bueno = 0.2
 alpha_grande = 0.005
 '''},
-         lost=["gd-alpha"]),
+         lost=["gd-alpha"],
+         says={"gd-alpha": "alpha_pequeno < alpha_bueno < alpha_grande"}),
     dict(name="alpha_como_texto",
          cells={"gd-alpha-sol": '''\
 alpha_pequeno = "0.005"
 alpha_bueno = "0.2"
 alpha_grande = "0.5"
 '''},
-         lost=["gd-alpha"]),
+         lost=["gd-alpha"],
+         says={"gd-alpha": "debe ser un número"}),
+
+    # ---- class 4: a broken earlier function costs only its own question (visible and hidden checks)
+    dict(name="predecir_devuelve_columna",
+         cells={"gd-predecir-sol": """\
+def predecir(X, w, b):
+    \"\"\"Propagación hacia delante que devuelve una columna (n, 1).\"\"\"
+    return (X @ w + b).reshape(-1, 1)
+"""},
+         lost=["gd-predecir"],
+         says={"gd-predecir": "Es una columna (n, 1)"}),
+    dict(name="predecir_w_como_columna",
+         cells={"gd-predecir-sol": """\
+def predecir(X, w, b):
+    \"\"\"Propagación hacia delante con w convertido en columna: devuelve (n, 1).\"\"\"
+    return X @ w.reshape(-1, 1) + b
+"""},
+         lost=["gd-predecir"],
+         says={"gd-predecir": "pero devuelve forma (100, 1)"}),
+    dict(name="predecir_columna_y_celda_alpha_que_falla",
+         # The answer cell of gd-alpha trains with the broken predecir and crashes after assigning the
+         # three values: gd-alpha is still judged on its own merit (its hidden check trains by itself).
+         cells={"gd-predecir-sol": """\
+def predecir(X, w, b):
+    \"\"\"Propagación hacia delante que devuelve una columna (n, 1).\"\"\"
+    return (X @ w + b).reshape(-1, 1)
+""",
+                "gd-alpha-sol": """\
+alpha_pequeno = 0.005
+alpha_bueno = 0.2
+alpha_grande = 0.5
+
+w_opt, b_opt = minimos_cuadrados(X, y)
+L_opt = perdida_mse(y, predecir(X, w_opt, b_opt))
+plt.figure(figsize=(7, 4))
+for nombre, a in [("pequeño", alpha_pequeno), ("bueno", alpha_bueno), ("grande", alpha_grande)]:
+    _, _, hist = entrenar(X, y, a, 100)
+    plt.plot(hist, label=f"α = {a} ({nombre})")
+plt.axhline(L_opt, color="k", linestyle="--")
+plt.yscale("log")
+plt.legend()
+plt.show()
+"""},
+         lost=["gd-predecir"],
+         says={"gd-predecir": "Es una columna (n, 1)"}),
+    dict(name="predecir_sin_hacer",
+         cells={"gd-predecir-sol": """\
+def predecir(X, w, b):
+    \"\"\"Propagación hacia delante del modelo lineal.\"\"\"
+    # ESCRIBE TU CÓDIGO AQUÍ
+    raise NotImplementedError()
+"""},
+         lost=["gd-predecir"]),
+    dict(name="perdida_sse_sin_sumar_y_mse_que_la_usa",
+         cells={"gd-perdida-sse-sol": """\
+def perdida_sse(y_obs, y_pred):
+    \"\"\"SSE que olvida sumar: devuelve un vector.\"\"\"
+    return (y_obs - y_pred) ** 2
+""",
+                "gd-perdida-mse-sol": """\
+def perdida_mse(y_obs, y_pred):
+    \"\"\"MSE reutilizando perdida_sse.\"\"\"
+    return perdida_sse(y_obs, y_pred) / len(y_obs)
+"""},
+         lost=["gd-perdida-sse"],
+         says={"gd-perdida-sse": "perdida_sse debe devolver un número"}),
+    dict(name="perdida_mse_sin_promediar",
+         cells={"gd-perdida-mse-sol": """\
+def perdida_mse(y_obs, y_pred):
+    \"\"\"MSE que olvida promediar: devuelve un vector.\"\"\"
+    return (y_obs - y_pred) ** 2
+"""},
+         lost=["gd-perdida-mse"],
+         says={"gd-perdida-mse": "perdida_mse debe devolver un número"}),
+    dict(name="gradientes_dw_columna",
+         cells={"gd-gradientes-sol": """\
+def gradientes(X, y, w, b):
+    \"\"\"Gradiente de la MSE con dw en forma de columna (d, 1).\"\"\"
+    n = X.shape[0]
+    r = y - predecir(X, w, b)
+    return (-2.0 / n * (X.T @ r)).reshape(-1, 1), -2.0 / n * np.sum(r)
+"""},
+         lost=["gd-gradientes"],
+         says={"gd-gradientes": "dw debe tener forma (d,) = (3,)"}),
+    dict(name="paso_devuelve_columna",
+         cells={"gd-paso-sol": """\
+def paso(w, b, dw, db, alpha):
+    \"\"\"Paso de descenso de gradiente que devuelve w como columna.\"\"\"
+    return (w - alpha * dw).reshape(-1, 1), b - alpha * db
+"""},
+         lost=["gd-paso"],
+         says={"gd-paso": "w_nuevo debe tener la misma forma que w"}),
+
+    # ---- class 5: a mistake is named only when its formula was confirmed; otherwise expected vs got
+    dict(name="gradiente_entre_numero_de_caracteristicas",
+         cells={"gd-gradientes-sol": """\
+def gradientes(X, y, w, b):
+    \"\"\"Gradiente de la MSE que divide entre d (características) en lugar de n (ejemplos).\"\"\"
+    d = X.shape[1]
+    r = y - predecir(X, w, b)
+    return -2.0 / d * (X.T @ r), -2.0 / d * np.sum(r)
+"""},
+         lost=["gd-gradientes"],
+         says={"gd-gradientes": "número de características"},
+         never_says={"gd-gradientes": "dos veces"}),
+    dict(name="gradiente_multiplica_por_2_dos_veces",
+         cells={"gd-gradientes-sol": """\
+def gradientes(X, y, w, b):
+    \"\"\"Gradiente de la MSE con el factor 2 repetido.\"\"\"
+    n = X.shape[0]
+    r = y - predecir(X, w, b)
+    return 2 * (-2.0 / n * (X.T @ r)), 2 * (-2.0 / n * np.sum(r))
+"""},
+         lost=["gd-gradientes"],
+         says={"gd-gradientes": "multiplicas por 2 dos veces"},
+         never_says={"gd-gradientes": "características"}),
+    dict(name="gradiente_residuo_al_cuadrado",
+         cells={"gd-gradientes-sol": """\
+def gradientes(X, y, w, b):
+    \"\"\"Gradiente equivocado: usa el residuo al cuadrado.\"\"\"
+    n = X.shape[0]
+    r = y - predecir(X, w, b)
+    return -2.0 / n * (X.T @ r ** 2), -2.0 / n * np.sum(r ** 2)
+"""},
+         lost=["gd-gradientes"],
+         says={"gd-gradientes": "se esperaba [-4.6667, -2.6667] y tu función devolvió"},
+         never_says={"gd-gradientes": "parece"}),
+    dict(name="perdida_mse_rmse",
+         cells={"gd-perdida-mse-sol": """\
+def perdida_mse(y_obs, y_pred):
+    \"\"\"Devuelve la raíz del error cuadrático medio (RMSE).\"\"\"
+    return np.sqrt(np.mean((y_obs - y_pred) ** 2))
+"""},
+         lost=["gd-perdida-mse"],
+         says={"gd-perdida-mse": "RMSE"},
+         never_says={"gd-perdida-mse": "valor absoluto"}),
+    dict(name="perdida_mse_valor_absoluto",
+         cells={"gd-perdida-mse-sol": """\
+def perdida_mse(y_obs, y_pred):
+    \"\"\"Error absoluto medio en lugar de cuadrático.\"\"\"
+    return np.mean(np.abs(y_obs - y_pred))
+"""},
+         lost=["gd-perdida-mse"],
+         says={"gd-perdida-mse": "valor absoluto"},
+         never_says={"gd-perdida-mse": "RMSE"}),
+    dict(name="perdida_sse_raiz",
+         cells={"gd-perdida-sse-sol": """\
+def perdida_sse(y_obs, y_pred):
+    \"\"\"Raíz de la suma de cuadrados (norma euclídea) en lugar de la SSE.\"\"\"
+    return np.sqrt(np.sum((y_obs - y_pred) ** 2))
+"""},
+         lost=["gd-perdida-sse"],
+         says={"gd-perdida-sse": "raíz cuadrada"},
+         never_says={"gd-perdida-sse": "valor absoluto"}),
+    dict(name="perdida_sse_cubo",
+         cells={"gd-perdida-sse-sol": """\
+def perdida_sse(y_obs, y_pred):
+    \"\"\"Suma de los errores al cubo, en valor absoluto.\"\"\"
+    return np.sum(np.abs(y_obs - y_pred) ** 3)
+"""},
+         lost=["gd-perdida-sse"],
+         says={"gd-perdida-sse": "se esperaba 11.25 y tu función devolvió"},
+         never_says={"gd-perdida-sse": "parece"}),
+    dict(name="predecir_sesgo_por_cada_peso",
+         cells={"gd-predecir-sol": """\
+def predecir(X, w, b):
+    \"\"\"Propagación hacia delante que suma el sesgo una vez por peso.\"\"\"
+    return X @ w + b * len(w)
+"""},
+         lost=["gd-predecir"],
+         says={"gd-predecir": "se esperaba [0.5, 4.5] y tu función devolvió [2.5, 6.5]"}),
+    dict(name="paso_olvida_alpha_solo_en_b",
+         cells={"gd-paso-sol": """\
+def paso(w, b, dw, db, alpha):
+    \"\"\"Paso de descenso de gradiente que olvida alpha solo en b.\"\"\"
+    return w - alpha * dw, b - db
+"""},
+         lost=["gd-paso"],
+         says={"gd-paso": "se esperaba ([0.95, -2.1], 0.6) y tu función devolvió ([0.95, -2.1], 1.5)"},
+         never_says={"gd-paso": "no multiplicas"}),
+    dict(name="minimos_cuadrados_unos_delante",
+         cells={"gd-minimos-cuadrados-sol": """\
+def minimos_cuadrados(X, y):
+    \"\"\"Mínimos cuadrados con la columna de unos delante, pero separando θ como si estuviera detrás.\"\"\"
+    Xt = np.column_stack([np.ones(X.shape[0]), X])
+    theta = np.linalg.lstsq(Xt, y, rcond=None)[0]
+    return theta[:-1], float(theta[-1])
+"""},
+         lost=["gd-minimos-cuadrados"],
+         says={"gd-minimos-cuadrados": "se esperaba w = [1.9] y b = 1.15"}),
+
+    # ---- class 1: graded on fresh data and arguments, not on the notebook's own
+    dict(name="entrenar_ignora_alpha",
+         cells={"gd-entrenar-sol": """\
+def entrenar(X, y, alpha, n_iter):
+    \"\"\"Descenso de gradiente con la tasa de aprendizaje fija en 0.1 (ignora alpha).\"\"\"
+    w = np.zeros(X.shape[1])
+    b = 0.0
+    historial = []
+    for _ in range(n_iter):
+        historial.append(perdida_mse(y, predecir(X, w, b)))
+        dw, db = gradientes(X, y, w, b)
+        w, b = paso(w, b, dw, db, 0.1)
+    return w, b, historial
+"""},
+         lost=["gd-entrenar"],
+         says={"gd-entrenar": "revisa que uses los argumentos"}),
+    dict(name="entrenar_numero_de_iteraciones_fijo",
+         cells={"gd-entrenar-sol": """\
+def entrenar(X, y, alpha, n_iter):
+    \"\"\"Descenso de gradiente con 4 iteraciones fijas (ignora n_iter).\"\"\"
+    w = np.zeros(X.shape[1])
+    b = 0.0
+    historial = []
+    for _ in range(4):
+        historial.append(perdida_mse(y, predecir(X, w, b)))
+        dw, db = gradientes(X, y, w, b)
+        w, b = paso(w, b, dw, db, alpha)
+    return w, b, historial
+"""},
+         lost=["gd-entrenar"],
+         says={"gd-entrenar": "debe tener exactamente n_iter"}),
+    dict(name="minimos_cuadrados_con_datos_globales",
+         cells={"gd-minimos-cuadrados-sol": """\
+def minimos_cuadrados(X, y):
+    \"\"\"Mínimos cuadrados sobre X2, y2 (las variables globales), no sobre los argumentos.\"\"\"
+    Xt = np.column_stack([X2, np.ones(X2.shape[0])])
+    theta = np.linalg.lstsq(Xt, y2, rcond=None)[0]
+    return theta[:-1], float(theta[-1])
+"""},
+         lost=["gd-minimos-cuadrados"],
+         says={"gd-minimos-cuadrados": "w tiene forma (2,)"}),
+    dict(name="perdida_mse_con_vector_global",
+         cells={"gd-perdida-mse-sol": """\
+def perdida_mse(y_obs, y_pred):
+    \"\"\"MSE que divide entre len(y) (la variable global) en lugar de entre len(y_obs).\"\"\"
+    return float(np.sum((y_obs - y_pred) ** 2) / len(y))
+"""},
+         lost=["gd-perdida-mse"],
+         says={"gd-perdida-mse": "se esperaba 2.8125 y tu función devolvió 0.1125"}),
 
     # ------------------------------------------------------------------ known-right answers
     dict(name="predecir_con_dot",
@@ -398,5 +665,50 @@ alpha_pequeno = 0.008
 alpha_bueno = 0.45
 alpha_grande = 0.48
 '''},
+         lost=[]),
+    dict(name="predecir_suma_por_filas",
+         cells={"gd-predecir-sol": """\
+def predecir(X, w, b):
+    \"\"\"Propagación hacia delante con producto elemento a elemento y suma por filas.\"\"\"
+    return (X * w).sum(axis=1) + b
+"""},
+         lost=[]),
+    dict(name="perdida_mse_con_average",
+         cells={"gd-perdida-mse-sol": """\
+def perdida_mse(y_obs, y_pred):
+    \"\"\"MSE con np.average.\"\"\"
+    return np.average(np.square(np.subtract(y_obs, y_pred)))
+"""},
+         lost=[]),
+    dict(name="gradientes_con_mean_por_columnas",
+         cells={"gd-gradientes-sol": """\
+def gradientes(X, y, w, b):
+    \"\"\"Gradiente de la MSE como media por columnas de residuo × características.\"\"\"
+    r = y - predecir(X, w, b)
+    return -2 * np.mean(X * r[:, np.newaxis], axis=0), -2 * np.mean(r)
+"""},
+         lost=[]),
+    dict(name="paso_devuelve_lista",
+         cells={"gd-paso-sol": """\
+def paso(w, b, dw, db, alpha):
+    \"\"\"Paso de descenso de gradiente que devuelve una lista.\"\"\"
+    return [w - alpha * np.asarray(dw), b - alpha * db]
+"""},
+         lost=[]),
+    dict(name="entrenar_con_while",
+         cells={"gd-entrenar-sol": """\
+def entrenar(X, y, alpha, n_iter):
+    \"\"\"Descenso de gradiente con un bucle while y w de tipo float explícito.\"\"\"
+    w, b = np.zeros(X.shape[1], dtype=float), 0.0
+    historial = []
+    k = 0
+    while k < n_iter:
+        y_pred = predecir(X, w, b)
+        historial.append(perdida_mse(y, y_pred))
+        dw, db = gradientes(X, y, w, b)
+        w, b = paso(w, b, dw, db, alpha)
+        k += 1
+    return w, b, historial
+"""},
          lost=[]),
 ]
