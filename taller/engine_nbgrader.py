@@ -1,16 +1,15 @@
 """Inside the engine sandbox: `python -m taller.engine_nbgrader SLUG CELL_TIMEOUT OUT.json`, run in a
 copy of an nbgrader course directory.
 
-It runs `nbgrader autograde` (whose kernel starts in its own nested sandbox, see kernel_sandbox.py),
-then reads the gradebook and the autograded notebook and writes the verdict as plain JSON:
-{questions: {grade_id: {score, possible, error}}, answer_errors: {grade_id: error}, timed_out, log}.
+It runs `nbgrader autograde` in this process (its kernel starts in its own nested sandbox, see
+kernel_sandbox.py), then reads the gradebook and the autograded notebook and writes the verdict as plain JSON:
+{questions: {grade_id: {score, possible, error}}, answer_errors: {grade_id: error}, kernel_died, exit}.
 The driver takes nothing else out of the sandbox.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
+import os
 import sys
 from pathlib import Path
 
@@ -23,13 +22,10 @@ STUDENT = "alumno"
 
 
 def main(slug: str, cell_timeout: str, out: str) -> int:
-    cmd = [sys.executable, "-m", "taller.engine_nbgrader", "nbgrader", "autograde", slug, "--student", STUDENT,
-           "--force", "--log-level=WARN", f"--Execute.timeout={cell_timeout}"]
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
-    log = proc.stdout
+    code = nbgrader(["autograde", slug, "--student", STUDENT, "--force", "--log-level=WARN",
+                     f"--Execute.timeout={cell_timeout}"])
     graded = Path("autograded") / STUDENT / slug / f"{slug}.ipynb"
-    verdict = {"questions": {}, "answer_errors": {}, "log": log[-4000:],
-               "timed_out": "CellTimeoutError" in log, "exit": proc.returncode, "kernel_died": False}
+    verdict = {"questions": {}, "answer_errors": {}, "exit": code, "kernel_died": False}
     if graded.exists():
         nb = nbformat.read(str(graded), as_version=4)
         errors, verdict["answer_errors"] = errors_by_grade_id(nb)
@@ -49,18 +45,23 @@ def main(slug: str, cell_timeout: str, out: str) -> int:
     return 0
 
 
-def nbgrader(argv: list[str]) -> None:
-    """nbgrader's own command line, with a kernel that dies no longer aborting the notebook."""
+def nbgrader(argv: list[str]) -> int:
+    """nbgrader's own command line, in this process, with a kernel that dies or will not stop no
+    longer aborting the notebook (execution.py)."""
     from nbgrader.apps.nbgraderapp import main as nbgrader_main
     from nbgrader.preprocessors import Execute
 
     survive_kernel_death(Execute)
     sys.argv = ["nbgrader", *argv]
-    nbgrader_main()
+    try:
+        nbgrader_main()
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    return 0
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["nbgrader"]:
-        nbgrader(sys.argv[2:])
-    else:
-        sys.exit(main(*sys.argv[1:]))
+    code = main(*sys.argv[1:])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # never wait for threads nbgrader left behind: the verdict is written
