@@ -152,6 +152,13 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
         writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(table)
+    warning = out / "SIN-AISLAMIENTO.txt"
+    if not isolate:
+        warning.write_text("Estas notas se calcularon sin aislamiento (taller grade --no-sandbox): el código de "
+                           "los estudiantes pudo leer o cambiar archivos de esta máquina.\n"
+                           "These grades were produced without isolation (--no-sandbox).\n", encoding="utf-8")
+    elif warning.exists():
+        warning.unlink()
     failed = sorted({(t["student"], t["notebook"]) for t in table if t["status"] == GRADER_FAILURE})
     summary = (f"[grade] {len(results) - len(failed)} graded, {len(refusals)} refused, {len(failed)} failed"
                + ("" if isolate else " (WITHOUT isolation: --no-sandbox)"))

@@ -76,6 +76,7 @@ def test_no_sandbox_grades_and_says_so(tmp_path):
     assert not table.isolated
     page = (tmp_path / "out" / "feedback" / "ana" / f"{SLUG}.html").read_text(encoding="utf-8")
     assert "sin aislamiento" in page
+    assert "without isolation" in (tmp_path / "out" / "SIN-AISLAMIENTO.txt").read_text(encoding="utf-8")
 
 
 def test_colab_names_are_graded_and_refusals_make_a_non_zero_exit(tmp_path):
