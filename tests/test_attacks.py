@@ -20,6 +20,7 @@ import pytest
 
 from conftest import ENGINES, ROOT, digest, grade_with_both_engines, questions_of, secret_lines
 from taller import build, masters, sandbox, submissions
+from test_intake import strip
 
 SLUG = "01-descenso-gradiente"
 
@@ -91,15 +92,6 @@ raise RuntimeError(" ".join(limits) + " ROBADO: " + " || ".join(found))
 '''
 
 
-def stripped(nb):
-    nb = copy.deepcopy(nb)
-    for i, cell in enumerate(nb.cells):
-        cell.metadata.pop("nbgrader", None)
-        cell.metadata.pop("otter", None)
-        cell.id = f"celda-{i}"
-    return nb
-
-
 def without_test_cell(nb, grade_id):
     nb = copy.deepcopy(nb)
     nb.cells = [c for c in nb.cells if masters.nbgrader_meta(c).get("grade_id") != grade_id]
@@ -130,7 +122,7 @@ def attacked(tmp_path_factory):
     notebooks = {
         "atacante": submissions.with_answers(release, {first: ATTACK}),
         "victima": solved,
-        "sin-metadatos": stripped(solved),
+        "sin-metadatos": strip(solved),
         "sin-celda-de-prueba": without_test_cell(solved, last),
         "prueba-editada": with_edited_test_cell(submissions.with_answers(release, {}), questions_of(SLUG)[0].grade_id),
         "kernel-inexistente": with_missing_kernel(solved),
