@@ -85,6 +85,7 @@ def write_kernelspec(work: Path) -> None:
 def run_engine(work: Path, box: sandbox.Sandbox, argv: list[str], cwd: Path, env: dict,
                questions: list[masters.Question], total_timeout: float) -> RunResult:
     box.prepare()
+    env = {**env, "TALLER_KERNEL_TMP_BYTES": str(box.limits.tmp_mb * sandbox.MB)}
     max_bytes = box.limits.output_mb * sandbox.MB
     start = time.perf_counter()
     code, log = run_limited(box, argv, cwd, env, total_timeout, max_bytes, work / VERDICT)

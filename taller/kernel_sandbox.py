@@ -23,7 +23,8 @@ KERNELSPEC = {"argv": [sys.executable, "-m", "taller.kernel_sandbox", "-f", "{co
 def command(connection_file: str, cwd: str, read_only: list[str], extra: list[str] = ()) -> list[str]:
     args = [sandbox.bwrap(), "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
             "--unshare-cgroup-try", "--disable-userns", "--die-with-parent",
-            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", "/tmp/home"]
+            "--proc", "/proc", "--dev", "/dev", "--size", os.environ.get("TALLER_KERNEL_TMP_BYTES", str(256 * 2**20)),
+            "--tmpfs", "/tmp", "--dir", "/tmp/home"]
     args += sandbox.bind_args(sandbox.system_args())
     args += ["--bind", cwd, cwd]
     for path in [connection_file, *read_only]:

@@ -202,16 +202,20 @@ class Sandbox:
         uid = self.uid()
         limits = [self.limits.memory_mb * MB, self.limits.processes, self.limits.file_size_mb * MB, 0]
         box = [bwrap(), "--unshare-all", "--die-with-parent"]
+        box += bind_args(system_args()) if uid is None else ["--ro-bind", "/", "/"]
+        # A private /tmp; the Python environment may live under /tmp (a clone there): bind it again.
+        box += ["--perms", "1777", "--size", str(self.limits.tmp_mb * MB), "--tmpfs", "/tmp",
+                "--perms", "1777", "--dir", "/tmp/home"]
+        box += [arg for d in python_dirs() if d.is_relative_to("/tmp") for arg in ("--ro-bind", str(d), str(d))]
         if uid is None:
-            box += bind_args(system_args()) + ["--bind", str(self.work), str(WORK)]
+            box += ["--bind", str(self.work), str(WORK)]
             box += [arg for folder in self.read_only
                     for arg in ("--ro-bind", str(folder), str(WORK / folder.relative_to(self.work)))]
         else:
-            box += ["--ro-bind", "/", "/", "--bind", str(WORK), str(WORK)]
+            box += ["--bind", str(WORK), str(WORK)]
             box += [arg for folder in self.read_only
                     for arg in ("--ro-bind", *[str(WORK / folder.relative_to(self.work))] * 2)]
-        box += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(self.limits.tmp_mb * MB), "--tmpfs", "/tmp",
-                "--perms", "1777", "--dir", "/tmp/home", "--chdir", str(cwd), "--clearenv"]
+        box += ["--proc", "/proc", "--dev", "/dev", "--chdir", str(cwd), "--clearenv"]
         for key, value in sorted(env.items()):
             box += ["--setenv", key, value]
         if uid is None:  # RLIMIT_NPROC would count all of this user's processes: not set
