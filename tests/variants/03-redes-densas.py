@@ -101,21 +101,21 @@ _BASE_BIEN = "mae_base = float(np.mean(np.abs(y_test - y_train.mean())))\n"
 
 VARIANTS = [
     # ------------------------------------------------------------------ rd-modelo
-    dict(name="relu_en_la_salida", lost=["rd-modelo"], cells={"rd-modelo-sol": _modelo('''    return keras.Sequential([
+    dict(name="relu_en_la_salida", lost=["rd-modelo"], says={"rd-modelo": "«relu»; se esperaba «linear»"}, cells={"rd-modelo-sol": _modelo('''    return keras.Sequential([
         keras.Input(shape=(n_entradas,)),
         layers.Dense(32, activation="relu"),
         layers.Dense(16, activation="relu"),
         layers.Dense(1, activation="relu"),
     ])
 ''')}),
-    dict(name="capas_ocultas_invertidas", lost=["rd-modelo"], cells={"rd-modelo-sol": _modelo('''    return keras.Sequential([
+    dict(name="capas_ocultas_invertidas", lost=["rd-modelo"], says={"rd-modelo": "la capa 1 tiene 16 unidades"}, cells={"rd-modelo-sol": _modelo('''    return keras.Sequential([
         keras.Input(shape=(n_entradas,)),
         layers.Dense(16, activation="relu"),
         layers.Dense(32, activation="relu"),
         layers.Dense(1),
     ])
 ''')}),
-    dict(name="entrada_fija_de_10", lost=["rd-modelo"], cells={"rd-modelo-sol": _modelo('''    return keras.Sequential([
+    dict(name="entrada_fija_de_10", lost=["rd-modelo"], says={"rd-modelo": "con 7 entradas"}, cells={"rd-modelo-sol": _modelo('''    return keras.Sequential([
         keras.Input(shape=(10,)),
         layers.Dense(32, activation="relu"),
         layers.Dense(16, activation="relu"),
@@ -154,20 +154,20 @@ VARIANTS = [
     return keras.Model(entradas, salida)
 ''')}),
     # ------------------------------------------------------------------ rd-compilar
-    dict(name="mae_como_perdida", lost=["rd-compilar"], cells={"rd-compilar-sol": _compilar('''    programa = keras.optimizers.schedules.InverseTimeDecay(
+    dict(name="mae_como_perdida", lost=["rd-compilar"], says={"rd-compilar": "La pérdida es «mae»"}, cells={"rd-compilar-sol": _compilar('''    programa = keras.optimizers.schedules.InverseTimeDecay(
         initial_learning_rate=0.01, decay_steps=300, decay_rate=1.0)
     modelo.compile(optimizer=keras.optimizers.Adam(learning_rate=programa), loss="mae", metrics=["mae"])
     return modelo
 ''')}),
-    dict(name="sgd_en_vez_de_adam", lost=["rd-compilar"], cells={"rd-compilar-sol": _compilar('''    programa = keras.optimizers.schedules.InverseTimeDecay(
+    dict(name="sgd_en_vez_de_adam", lost=["rd-compilar"], says={"rd-compilar": "El optimizador es SGD"}, cells={"rd-compilar-sol": _compilar('''    programa = keras.optimizers.schedules.InverseTimeDecay(
         initial_learning_rate=0.01, decay_steps=300, decay_rate=1.0)
     modelo.compile(optimizer=keras.optimizers.SGD(learning_rate=programa), loss="mse", metrics=["mae"])
     return modelo
 ''')}),
-    dict(name="tasa_de_aprendizaje_constante", lost=["rd-compilar"], cells={"rd-compilar-sol": _compilar('''    modelo.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse", metrics=["mae"])
+    dict(name="tasa_de_aprendizaje_constante", lost=["rd-compilar"], says={"rd-compilar": "La tasa de aprendizaje es constante"}, cells={"rd-compilar-sol": _compilar('''    modelo.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse", metrics=["mae"])
     return modelo
 ''')}),
-    dict(name="programa_con_otro_decay_rate", lost=["rd-compilar"], cells={"rd-compilar-sol": _compilar('''    programa = keras.optimizers.schedules.InverseTimeDecay(
+    dict(name="programa_con_otro_decay_rate", lost=["rd-compilar"], says={"rd-compilar": "decay_rate vale 0.5"}, cells={"rd-compilar-sol": _compilar('''    programa = keras.optimizers.schedules.InverseTimeDecay(
         initial_learning_rate=0.01, decay_steps=300, decay_rate=0.5)
     modelo.compile(optimizer=keras.optimizers.Adam(learning_rate=programa), loss="mse", metrics=["mae"])
     return modelo
@@ -187,12 +187,14 @@ VARIANTS = [
     return modelo
 ''')}),
     # ------------------------------------------------------------------ rd-entrenar
-    dict(name="validacion_con_el_conjunto_de_prueba", lost=["rd-entrenar"], cells={"rd-entrenar-sol": _entrenar('''    modelo = compilar_modelo(construir_modelo(X_tr.shape[1]))
+    dict(name="validacion_con_el_conjunto_de_prueba", lost=["rd-entrenar"],
+         says={"rd-entrenar": "parece que validas con el conjunto de prueba"}, cells={"rd-entrenar-sol": _entrenar('''    modelo = compilar_modelo(construir_modelo(X_tr.shape[1]))
     historia = modelo.fit(X_tr, y_tr, validation_data=(X_test, y_test),
                           epochs=epocas, batch_size=32, verbose=0)
     return modelo, historia
 ''')}),
-    dict(name="validation_split_en_vez_de_validacion", lost=["rd-entrenar"], cells={"rd-entrenar-sol": _entrenar('''    modelo = compilar_modelo(construir_modelo(X_tr.shape[1]))
+    dict(name="validation_split_en_vez_de_validacion", lost=["rd-entrenar"],
+         says={"rd-entrenar": "parece que validas con una parte de X_tr (validation_split)"}, cells={"rd-entrenar-sol": _entrenar('''    modelo = compilar_modelo(construir_modelo(X_tr.shape[1]))
     historia = modelo.fit(X_tr, y_tr, validation_split=0.2, epochs=epocas, batch_size=32, verbose=0)
     return modelo, historia
 ''')}),
@@ -203,12 +205,14 @@ VARIANTS = [
     return modelo, historia
 ''')}),
     # ------------------------------------------------------------------ rd-evaluar
-    dict(name="mae_en_validacion", lost=["rd-evaluar"], cells={"rd-evaluar-sol": _evaluar('''    perdida, mae = modelo.evaluate(X_val, y_val, verbose=0)
+    dict(name="mae_en_validacion", lost=["rd-evaluar"], says={"rd-evaluar": "parece que lo mides en el conjunto de validación"}, cells={"rd-evaluar-sol": _evaluar('''    perdida, mae = modelo.evaluate(X_val, y_val, verbose=0)
     return mae
 ''', _BASE_BIEN)}),
-    dict(name="devuelve_la_perdida_en_vez_del_mae", lost=["rd-evaluar"], cells={"rd-evaluar-sol": _evaluar('''    return modelo.evaluate(X_test, y_test, verbose=0)[0]
+    dict(name="devuelve_la_perdida_en_vez_del_mae", lost=["rd-evaluar"],
+         says={"rd-evaluar": "parece que devuelves la pérdida"}, cells={"rd-evaluar-sol": _evaluar('''    return modelo.evaluate(X_test, y_test, verbose=0)[0]
 ''', _BASE_BIEN)}),
-    dict(name="linea_base_con_la_media_de_prueba", lost=["rd-evaluar"], cells={"rd-evaluar-sol": _evaluar(
+    dict(name="linea_base_con_la_media_de_prueba", lost=["rd-evaluar"],
+         says={"rd-evaluar": "parece que usas la media de y_test"}, cells={"rd-evaluar-sol": _evaluar(
         _MAE_BIEN, "mae_base = float(np.mean(np.abs(y_test - y_test.mean())))\n")}),
     dict(name="evaluar_con_return_dict_y_sklearn", lost=[], cells={"rd-evaluar-sol": "from sklearn.metrics import mean_absolute_error\n\n" + _evaluar(
         '''    resultado = modelo.evaluate(X_test, y_test, verbose=0, return_dict=True)
@@ -218,17 +222,18 @@ VARIANTS = [
         '''    return float(np.mean(np.abs(modelo.predict(X_test, verbose=0).ravel() - y_test)))
 ''', "mae_base = float(np.abs(y_test - np.mean(y_train)).mean())\n")}),
     # ------------------------------------------------------------------ rd-predecir
-    dict(name="predecir_en_entrenamiento", lost=["rd-predecir"], cells={"rd-predecir-sol": '''y_pred = modelo.predict(X_train, verbose=0)
+    dict(name="predecir_en_entrenamiento", lost=["rd-predecir"], says={"rd-predecir": "filas"}, cells={"rd-predecir-sol": '''y_pred = modelo.predict(X_train, verbose=0)
 y_pred_vec = y_pred.ravel()
 ''' + _PREDECIR_GRAFICO.replace("plt.scatter(y_test, y_pred_vec", "plt.scatter(y_train, y_pred_vec")}),
-    dict(name="y_pred_aplanado", lost=["rd-predecir"], cells={"rd-predecir-sol": '''y_pred = modelo.predict(X_test, verbose=0).ravel()
+    dict(name="y_pred_aplanado", lost=["rd-predecir"], says={"rd-predecir": "sin cambiarle la forma"}, cells={"rd-predecir-sol": '''y_pred = modelo.predict(X_test, verbose=0).ravel()
 y_pred_vec = y_pred
 ''' + _PREDECIR_GRAFICO}),
     dict(name="predecir_llamando_al_modelo", lost=[], cells={"rd-predecir-sol": '''y_pred = np.asarray(modelo(X_test))
 y_pred_vec = y_pred[:, 0]
 ''' + _PREDECIR_GRAFICO}),
     # ------------------------------------------------------------------ rd-clasificador
-    dict(name="softmax_en_la_salida_del_clasificador", lost=["rd-clasificador"], cells={"rd-clasificador-sol": _CLASIFICADOR_DEF + '''    clasificador = keras.Sequential([
+    dict(name="softmax_en_la_salida_del_clasificador", lost=["rd-clasificador"],
+         says={"rd-clasificador": "«softmax»; se esperaba «sigmoid»"}, cells={"rd-clasificador-sol": _CLASIFICADOR_DEF + '''    clasificador = keras.Sequential([
         keras.Input(shape=(n_entradas,)),
         layers.Dense(16, activation="relu"),
         layers.Dense(1, activation="softmax"),
@@ -236,7 +241,8 @@ y_pred_vec = y_pred[:, 0]
     clasificador.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     return clasificador
 '''}),
-    dict(name="salida_lineal_en_el_clasificador", lost=["rd-clasificador"], cells={"rd-clasificador-sol": _CLASIFICADOR_DEF + '''    clasificador = keras.Sequential([
+    dict(name="salida_lineal_en_el_clasificador", lost=["rd-clasificador"],
+         says={"rd-clasificador": "probabilidades entre 0 y 1"}, cells={"rd-clasificador-sol": _CLASIFICADOR_DEF + '''    clasificador = keras.Sequential([
         keras.Input(shape=(n_entradas,)),
         layers.Dense(16, activation="relu"),
         layers.Dense(1),
@@ -244,7 +250,8 @@ y_pred_vec = y_pred[:, 0]
     clasificador.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     return clasificador
 '''}),
-    dict(name="mse_en_el_clasificador", lost=["rd-clasificador"], cells={"rd-clasificador-sol": _CLASIFICADOR_DEF + '''    clasificador = keras.Sequential([
+    dict(name="mse_en_el_clasificador", lost=["rd-clasificador"],
+         says={"rd-clasificador": "La pérdida del clasificador es «mse»"}, cells={"rd-clasificador-sol": _CLASIFICADOR_DEF + '''    clasificador = keras.Sequential([
         keras.Input(shape=(n_entradas,)),
         layers.Dense(16, activation="relu"),
         layers.Dense(1, activation="sigmoid"),
@@ -273,16 +280,19 @@ y_pred_vec = y_pred[:, 0]
     return clasificador
 '''}),
     # ------------------------------------------------------------------ rd-clasif-calidad
-    dict(name="exactitud_en_entrenamiento", lost=["rd-clasif-calidad"], cells={"rd-clasif-calidad-sol": _calidad(
+    dict(name="exactitud_en_entrenamiento", lost=["rd-clasif-calidad"],
+         says={"rd-clasif-calidad": "parece que la mides en el conjunto de entrenamiento"}, cells={"rd-clasif-calidad-sol": _calidad(
         _ENTRENAR_BIEN, '''    perdida, exactitud = clasificador.evaluate(Xc_train, yc_train, verbose=0)
     return exactitud
 ''')}),
-    dict(name="clasificador_valida_con_prueba", lost=["rd-clasif-calidad"], cells={"rd-clasif-calidad-sol": _calidad('''    clasificador = construir_clasificador(X_tr.shape[1])
+    dict(name="clasificador_valida_con_prueba", lost=["rd-clasif-calidad"],
+         says={"rd-clasif-calidad": "parece que validas con el conjunto de prueba"}, cells={"rd-clasif-calidad-sol": _calidad('''    clasificador = construir_clasificador(X_tr.shape[1])
     historia = clasificador.fit(X_tr, y_tr, validation_data=(Xc_test, yc_test),
                                 epochs=epocas, batch_size=32, verbose=0)
     return clasificador, historia
 ''', _EXACTITUD_BIEN)}),
-    dict(name="clasificador_un_paso_por_epoca", lost=["rd-clasif-calidad"], cells={"rd-clasif-calidad-sol": _calidad('''    clasificador = construir_clasificador(X_tr.shape[1])
+    dict(name="clasificador_un_paso_por_epoca", lost=["rd-clasif-calidad"],
+         says={"rd-clasif-calidad": "pasos de optimización; con 2 épocas"}, never_says={"rd-clasif-calidad": "parece que"}, cells={"rd-clasif-calidad-sol": _calidad('''    clasificador = construir_clasificador(X_tr.shape[1])
     historia = clasificador.fit(X_tr, y_tr, validation_data=(X_va, y_va),
                                 epochs=epocas, batch_size=32, verbose=0, steps_per_epoch=1)
     return clasificador, historia
@@ -294,4 +304,169 @@ y_pred_vec = y_pred[:, 0]
         _ENTRENAR_BIEN, '''    probabilidades = clasificador.predict(Xc_test, verbose=0)[:, 0]
     return float(np.mean((probabilidades > 0.5) == yc_test))
 ''')}),
+    # ------------------------------------------------------------------ issue 7: arguments, helpers, settings
+    dict(name="entrenar_con_los_arrays_globales", lost=["rd-entrenar"],
+         says={"rd-entrenar": "parece que entrenas con X_train, y_train (las variables globales)"},
+         cells={"rd-entrenar-sol": _entrenar('''    modelo = compilar_modelo(construir_modelo(X_tr.shape[1]))
+    historia = modelo.fit(X_train, y_train, validation_data=(X_va, y_va),
+                          epochs=epocas, batch_size=32, verbose=0)
+    return modelo, historia
+''')}),
+    dict(name="entrenar_con_la_constante_EPOCAS", lost=["rd-entrenar"],
+         says={"rd-entrenar": "parece que usas la constante global EPOCAS en vez del argumento epocas"},
+         cells={"rd-entrenar-sol": _entrenar('''    modelo = compilar_modelo(construir_modelo(X_tr.shape[1]))
+    historia = modelo.fit(X_tr, y_tr, validation_data=(X_va, y_va),
+                          epochs=EPOCAS, batch_size=32, verbose=0)
+    return modelo, historia
+''')}),
+    dict(name="entrenar_con_entrada_fija_de_10", lost=["rd-entrenar"],
+         says={"rd-entrenar": "construyó el modelo con construir_modelo(10)"},
+         cells={"rd-entrenar-sol": _entrenar('''    modelo = compilar_modelo(construir_modelo(10))
+    historia = modelo.fit(X_tr, y_tr, validation_data=(X_va, y_va),
+                          epochs=epocas, batch_size=32, verbose=0)
+    return modelo, historia
+''')}),
+    dict(name="entrenar_compila_sin_compilar_modelo", lost=["rd-entrenar"],
+         says={"rd-entrenar": "entrenar no llama a compilar_modelo"},
+         cells={"rd-entrenar-sol": _entrenar('''    modelo = construir_modelo(X_tr.shape[1])
+    programa = keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=300, decay_rate=1.0)
+    modelo.compile(optimizer=keras.optimizers.Adam(learning_rate=programa), loss="mse", metrics=["mae"])
+    historia = modelo.fit(X_tr, y_tr, validation_data=(X_va, y_va),
+                          epochs=epocas, batch_size=32, verbose=0)
+    return modelo, historia
+''')}),
+    dict(name="entrenar_valida_con_X_val_global", lost=["rd-entrenar"],
+         says={"rd-entrenar": "parece que validas con (X_val, y_val), las variables globales"},
+         cells={"rd-entrenar-sol": _entrenar('''    modelo = compilar_modelo(construir_modelo(X_tr.shape[1]))
+    historia = modelo.fit(X_tr, y_tr, validation_data=(X_val, y_val),
+                          epochs=epocas, batch_size=32, verbose=0)
+    return modelo, historia
+''')}),
+    dict(name="entrenar_con_datos_sin_escalar", lost=["rd-entrenar"],
+         says={"rd-entrenar": "parece que entrenaste y validaste con los datos sin escalar"},
+         never_says={"rd-entrenar": "la validación no se hizo con el conjunto de validación"},
+         cells={"rd-entrenar-sol": _ENTRENAR_DEF + '''    modelo = compilar_modelo(construir_modelo(X_tr.shape[1]))
+    historia = modelo.fit(X_tr, y_tr, validation_data=(X_va, y_va),
+                          epochs=epocas, batch_size=32, verbose=0)
+    return modelo, historia
+
+
+X_train_crudo, X_val_crudo = escalador.inverse_transform(X_train), escalador.inverse_transform(X_val)
+modelo, historia = entrenar(X_train_crudo, y_train, X_val_crudo, y_val)
+print("claves de historia.history:", list(historia.history))
+'''}),
+    dict(name="entrenar_con_shape_menos_uno_y_lotes_por_defecto", lost=[],
+         cells={"rd-entrenar-sol": _entrenar('''    n = X_tr.shape[-1]
+    red = construir_modelo(n)
+    red = compilar_modelo(red)
+    h = red.fit(X_tr, y_tr, epochs=epocas, verbose=0, validation_data=(X_va, y_va), shuffle=True)
+    return red, h
+''')}),
+    dict(name="mae_en_prueba_devuelve_rmse", lost=["rd-evaluar"],
+         says={"rd-evaluar": "parece que devuelves la raíz del error cuadrático medio (RMSE)"},
+         never_says={"rd-evaluar": "valor absoluto"},
+         cells={"rd-evaluar-sol": _evaluar('''    return float(np.sqrt(modelo.evaluate(X_test, y_test, verbose=0)[0]))
+''', _BASE_BIEN)}),
+    dict(name="linea_base_rmse", lost=["rd-evaluar"],
+         says={"rd-evaluar": "parece que calculas la raíz del error cuadrático medio (RMSE)"},
+         never_says={"rd-evaluar": "valor absoluto"},
+         cells={"rd-evaluar-sol": _evaluar(_MAE_BIEN,
+                                           "mae_base = float(np.sqrt(np.mean((y_test - y_train.mean()) ** 2)))\n")}),
+    dict(name="clasificador_adam_con_tasa_0_01", lost=["rd-clasificador"],
+         says={"rd-clasificador": "no es la tasa por defecto de Adam"},
+         cells={"rd-clasificador-sol": _CLASIFICADOR_DEF + '''    clasificador = keras.Sequential([
+        keras.Input(shape=(n_entradas,)),
+        layers.Dense(16, activation="relu"),
+        layers.Dense(1, activation="sigmoid"),
+    ])
+    clasificador.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
+                         loss="binary_crossentropy", metrics=["accuracy"])
+    return clasificador
+'''}),
+    dict(name="clasificador_con_programa_de_tasa", lost=["rd-clasificador"],
+         says={"rd-clasificador": "es una programación (InverseTimeDecay)"},
+         cells={"rd-clasificador-sol": _CLASIFICADOR_DEF + '''    clasificador = keras.Sequential([
+        keras.Input(shape=(n_entradas,)),
+        layers.Dense(16, activation="relu"),
+        layers.Dense(1, activation="sigmoid"),
+    ])
+    programa = keras.optimizers.schedules.InverseTimeDecay(0.001, decay_steps=300, decay_rate=1.0)
+    clasificador.compile(optimizer=keras.optimizers.Adam(learning_rate=programa),
+                         loss="binary_crossentropy", metrics=["accuracy"])
+    return clasificador
+'''}),
+    dict(name="clasificador_entrena_con_los_arrays_globales", lost=["rd-clasif-calidad"],
+         says={"rd-clasif-calidad": "parece que entrenas con Xc_train, yc_train (las variables globales)"},
+         cells={"rd-clasif-calidad-sol": _calidad('''    clasificador = construir_clasificador(X_tr.shape[1])
+    historia = clasificador.fit(Xc_train, yc_train, validation_data=(X_va, y_va),
+                                epochs=epocas, batch_size=32, verbose=0)
+    return clasificador, historia
+''', _EXACTITUD_BIEN)}),
+    dict(name="clasificador_con_la_constante_EPOCAS_CLF", lost=["rd-clasif-calidad"],
+         says={"rd-clasif-calidad": "parece que usas la constante global EPOCAS_CLF"},
+         cells={"rd-clasif-calidad-sol": _calidad('''    clasificador = construir_clasificador(X_tr.shape[1])
+    historia = clasificador.fit(X_tr, y_tr, validation_data=(X_va, y_va),
+                                epochs=EPOCAS_CLF, batch_size=32, verbose=0)
+    return clasificador, historia
+''', _EXACTITUD_BIEN)}),
+    dict(name="clasificador_con_entrada_fija_de_30", lost=["rd-clasif-calidad"],
+         says={"rd-clasif-calidad": "construir_clasificador(30)"},
+         cells={"rd-clasif-calidad-sol": _calidad('''    clasificador = construir_clasificador(30)
+    historia = clasificador.fit(X_tr, y_tr, validation_data=(X_va, y_va),
+                                epochs=epocas, batch_size=32, verbose=0)
+    return clasificador, historia
+''', _EXACTITUD_BIEN)}),
+    dict(name="clasificador_con_datos_sin_escalar", lost=["rd-clasif-calidad"],
+         says={"rd-clasif-calidad": "parece que entrenaste y validaste con los datos sin escalar"},
+         never_says={"rd-clasif-calidad": "la validación no se hizo con el conjunto de validación"},
+         cells={"rd-clasif-calidad-sol": _CALIDAD_DEF + _ENTRENAR_BIEN + _EXACTITUD_DEF + _EXACTITUD_BIEN + '''
+
+clasificador, historia_clf = entrenar_clasificador(escalador_c.inverse_transform(Xc_train), yc_train,
+                                                   escalador_c.inverse_transform(Xc_val), yc_val)
+exactitud_test = exactitud_en_prueba(clasificador)
+print(f"exactitud en prueba: {exactitud_test:.3f}")
+'''}),
+    dict(name="clasificador_con_len_y_keywords", lost=[],
+         cells={"rd-clasif-calidad-sol": _calidad('''    modelo = construir_clasificador(n_entradas=len(X_tr[0]))
+    h = modelo.fit(x=X_tr, y=y_tr, epochs=epocas, validation_data=(X_va, y_va), verbose=0)
+    return modelo, h
+''', _EXACTITUD_BIEN)}),
+    dict(name="entrenar_reescala_dentro", lost=["rd-entrenar"],
+         says={"rd-entrenar": "parece que validas con (X_va, y_va) escalados otra vez dentro de entrenar"},
+         never_says={"rd-entrenar": "la validación no se hizo con el conjunto de validación"},
+         cells={"rd-entrenar-sol": "from sklearn.preprocessing import StandardScaler\n\n" + _entrenar('''    esc = StandardScaler().fit(X_tr)
+    modelo = compilar_modelo(construir_modelo(X_tr.shape[1]))
+    historia = modelo.fit(esc.transform(X_tr), y_tr, validation_data=(esc.transform(X_va), y_va),
+                          epochs=epocas, batch_size=32, verbose=0)
+    return modelo, historia
+''')}),
+    dict(name="entrenar_construye_sin_construir_modelo", lost=["rd-entrenar"],
+         says={"rd-entrenar": "entrenar no llama a construir_modelo"},
+         cells={"rd-entrenar-sol": _entrenar('''    modelo = keras.Sequential([keras.Input(shape=(X_tr.shape[1],)), layers.Dense(32, activation="relu"),
+                               layers.Dense(16, activation="relu"), layers.Dense(1)])
+    modelo = compilar_modelo(modelo)
+    historia = modelo.fit(X_tr, y_tr, validation_data=(X_va, y_va), epochs=epocas, batch_size=32, verbose=0)
+    return modelo, historia
+''')}),
+    dict(name="clasificador_sin_construir_clasificador", lost=["rd-clasif-calidad"],
+         says={"rd-clasif-calidad": "entrenar_clasificador no llama a construir_clasificador"},
+         cells={"rd-clasif-calidad-sol": _calidad('''    clasificador = keras.Sequential([keras.Input(shape=(X_tr.shape[1],)), layers.Dense(16, activation="relu"),
+                                     layers.Dense(1, activation="sigmoid")])
+    clasificador.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    historia = clasificador.fit(X_tr, y_tr, validation_data=(X_va, y_va), epochs=epocas, batch_size=32, verbose=0)
+    return clasificador, historia
+''', _EXACTITUD_BIEN)}),
+    # softmax on the classifier's one-unit output, everything else right: only rd-clasificador is lost and
+    # rd-clasif-calidad keeps its points under both engines (its reference answer is set so that no other
+    # rd-clasif-calidad variant shares this pack).
+    dict(name="softmax_con_el_resto_bien", lost=["rd-clasificador"],
+         says={"rd-clasificador": "«softmax»; se esperaba «sigmoid»"},
+         cells={"rd-clasificador-sol": _CLASIFICADOR_DEF + '''    clasificador = keras.Sequential([
+        keras.Input(shape=(n_entradas,)),
+        layers.Dense(16, activation="relu"),
+        layers.Dense(1, activation="softmax"),
+    ])
+    clasificador.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return clasificador
+''', "rd-clasif-calidad-sol": _calidad(_ENTRENAR_BIEN, _EXACTITUD_BIEN)}),
 ]
