@@ -82,10 +82,15 @@ try:
         t = threading.Thread(target=time.sleep, args=(3,))
         t.start()
         threads.append(t)
-except RuntimeError:
+except (RuntimeError, MemoryError):  # the process cap, or thread stacks counted as memory
     limits.append(f"HILOS-LIMITADOS-{len(threads)}")
+for t in threads:
+    t.join()
+chunk = b"0" * 1024 ** 2
 try:
-    open("grande.bin", "wb").write(b"0" * (600 * 1024 ** 2))
+    with open("grande.bin", "wb") as big:
+        for _ in range(600):
+            big.write(chunk)
 except OSError:
     limits.append("ARCHIVO-LIMITADO")
 raise RuntimeError(" ".join(limits) + " ROBADO: " + " || ".join(found))
