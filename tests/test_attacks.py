@@ -66,9 +66,11 @@ for pid in os.listdir("/proc"):
             pass
 # 3. outlive the run and rewrite every grades.csv it can find
 subprocess.Popen([sys.executable, "-c",
-    "import os, time\ntime.sleep(8)\nfor f, d, n in os.walk('/'):\n"
-    "    for x in n:\n        if x in ('grades.csv', 'verdict.json'):\n"
-    "            open(os.path.join(f, x), 'w').write('atacante,01,x,100,1,correcta')\n"],
+    "import os, time\nfor _ in range(120):\n    time.sleep(1)\n"
+    "    for top in ('/taller', '/tmp', '/work', '/root', '/home'):\n"
+    "        for f, d, n in os.walk(top):\n            for x in n:\n"
+    "                if x in ('grades.csv', 'verdict.json'):\n"
+    "                    open(os.path.join(f, x), 'w').write('atacante,01,x,100,1,correcta')\n"],
     start_new_session=True)
 # 4. exhaust memory and threads
 limits = []
@@ -146,16 +148,15 @@ def attacked(tmp_path_factory):
 
 
 def sandbox_processes() -> list[str]:
-    """Processes still running as a sandbox's uid (a root driver gives each slot one)."""
+    """The attacker's processes still running anywhere on the machine (found by what they run)."""
     left = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
         except OSError:
             continue
-        uid = int(next(line.split()[1] for line in status.splitlines() if line.startswith("Uid:")))
-        if sandbox.UID_BASE <= uid < sandbox.UID_BASE + 64:
-            left.append(f"{pid}: {Path(f'/proc/{pid}/cmdline').read_bytes()[:120]!r}")
+        if b"atacante,01,x,100" in cmdline:
+            left.append(f"{pid}: {cmdline[:120]!r}")
     return left
 
 
