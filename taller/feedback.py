@@ -124,16 +124,8 @@ def render(student: str, notebook: str, engine: str, rows: list[Row], note: str 
             f"<tr class='{r.status}'><td><code>{html.escape(r.question)}</code></td>"
             f"<td>{r.score:g} / {r.max_score:g}</td><td>{STATUS_TEXT[r.status]}</td><td>{detail}</td></tr>"
         )
-    return f"""<!DOCTYPE html>
-<html lang="es"><head><meta charset="utf-8">
-<title>Corrección: {html.escape(notebook)} ({html.escape(student)})</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; }}
-table {{ border-collapse: collapse; width: 100%; }} td, th {{ border: 1px solid #ccc; padding: .4rem; vertical-align: top; }}
-tr.correcta td:nth-child(3) {{ color: #1a7f37; }} tr.incorrecta td:nth-child(3), tr.error td:nth-child(3) {{ color: #b42318; }}
-tr.sin_intentar td:nth-child(3) {{ color: #9a6700; }} .msg {{ white-space: pre-wrap; margin: 0; }} .tip {{ color: #555; margin: .3rem 0 0; }}
-</style></head><body>
-<h1>Corrección de {html.escape(notebook)}</h1>
+    title = f"Corrección: {html.escape(notebook)} ({html.escape(student)})"
+    return PAGE_HEAD.format(title=title) + f"""<h1>Corrección de {html.escape(notebook)}</h1>
 <p>Estudiante: <strong>{html.escape(student)}</strong> · Nota: <strong>{total:g} / {possible:g}</strong> · Corrector: {html.escape(engine)}{" · " + html.escape(note) if note else ""}</p>
 <p>Cada pregunta se comprueba con pruebas visibles (las que ves en el cuaderno) y pruebas ocultas
 con datos nuevos. Los mensajes explican qué falló sin mostrar las pruebas ocultas.</p>
