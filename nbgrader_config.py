@@ -18,3 +18,15 @@ c.ClearSolutions.text_stub = "ESCRIBE TU RESPUESTA AQUÍ"
 # interrupted and grading goes on with the next cell.
 c.Execute.timeout = 300
 c.Execute.interrupt_on_timeout = True
+
+# Same release from every route: nbgrader's own steps, then otter's per-question metadata.
+# (`taller build` runs this same generate_assignment; formgrader's Generate button does too.)
+from nbgrader.converters import GenerateAssignment, GenerateFeedback  # noqa: E402
+
+c.GenerateAssignment.preprocessors = [*GenerateAssignment.class_traits()["preprocessors"].default(),
+                                      "taller.nbgrader_hooks.TagOtterChecks"]
+
+# Feedback pages (generate_feedback, formgrader's "Generate Feedback") never show hidden tests,
+# reference helpers or their tracebacks: only the visible part of each test cell and the message.
+c.GenerateFeedback.preprocessors = [*GenerateFeedback.class_traits()["preprocessors"].default(),
+                                    "taller.nbgrader_hooks.HideHiddenTests"]

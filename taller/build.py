@@ -1,11 +1,12 @@
 """`taller build`: generate release/, solutions/ and autograder/ from the masters in source/.
 
 - release/<slug>/<slug>.ipynb: nbgrader's own `generate_assignment` (stubs, no hidden tests, no
-  outputs), plus otter metadata so that otter checks each question at its test cell, where nbgrader
-  does.
-- solutions/<slug>/<slug>.ipynb: the reference, executed; the build fails unless every test cell,
-  hidden parts included, passes (as otter assign and nbgrader validate insist). Hidden parts are
-  removed after execution, so solutions can be handed out without giving away the hidden tests.
+  outputs), with the otter metadata that nbgrader_config.py's TagOtterChecks adds, byte for byte
+  what formgrader's Generate button writes.
+- solutions/<slug>/<slug>.ipynb: the reference, executed, with its figures (inline PNG) and the ✔ of
+  each visible check; the build fails unless every test cell, hidden parts included, passes (as otter
+  assign and nbgrader validate insist). Hidden parts are removed after execution, so solutions can
+  be handed out without giving away the hidden tests.
 - autograder/<slug>.zip: an otter-grader autograder (exception-based test files, one per graded
   cell, same points, hidden parts hidden), for `otter run` and Gradescope.
 
@@ -14,6 +15,7 @@ Every output is a pure function of the master: no timestamps, stable cell ids, f
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -27,7 +29,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from . import masters
+from . import masters, nbgrader_hooks
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 EXECUTABLE_IN_ZIP = {"run_autograder", "setup.sh"}
@@ -90,16 +92,11 @@ def make_course(root: Path, slug: str, dest: Path) -> Path:
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     proc = subprocess.run(nbgrader_cmd("generate_assignment", slug, "--force", "--log-level=WARN"),
                           cwd=dest, capture_output=True, text=True)
-    if proc.returncode != 0:
+    # nbgrader goes on with its defaults when the config file raises: that would be a release
+    # without our stubs or otter metadata, so a config error is a failed build.
+    if proc.returncode != 0 or "Exception while loading config file" in proc.stderr:
         raise RuntimeError(f"nbgrader generate_assignment {slug} failed:\n{proc.stdout}\n{proc.stderr}")
     return dest
-
-
-def tag_otter_checks(nb) -> None:
-    """Ask otter to check each question right after its test cell (where nbgrader grades it)."""
-    for cell in nb.cells:
-        if masters.is_test_cell(cell):
-            cell.metadata["otter"] = {"tests": [masters.nbgrader_meta(cell)["grade_id"]]}
 
 
 def build_release(root: Path, slug: str, work: Path) -> None:
@@ -107,11 +104,7 @@ def build_release(root: Path, slug: str, work: Path) -> None:
     out = root / "release" / slug
     if out.exists():
         shutil.rmtree(out)
-    shutil.copytree(course / "release" / slug, out)
-    release_nb = out / f"{slug}.ipynb"
-    nb = masters.read(release_nb)
-    tag_otter_checks(nb)
-    write_notebook(nb, release_nb)
+    shutil.copytree(course / "release" / slug, out)  # as nbgrader wrote it: the same bytes as formgrader's
 
 
 def execute(nb, cwd: Path, timeout: int = 600) -> None:
@@ -147,19 +140,34 @@ def build_solution(root: Path, slug: str) -> None:
     shutil.copytree(root / "source" / slug, out_dir,
                     ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints", "__pycache__"))
     try:
-        execute(nb, out_dir)
+        with inline_figures():
+            execute(nb, out_dir)
     except Exception as exc:  # the reference must pass its own tests: say which cell did not
         raise RuntimeError(f"the reference solution of {slug} does not pass its own tests:\n{exc}") from exc
-    tag_otter_checks(nb)
     for cell in nb.cells:
         if masters.is_test_cell(cell):
-            # Hidden parts go, and so does what the test cell printed: hidden code may print too
-            # (TensorFlow's retracing warnings, with memory addresses that change every run).
-            cell.source = "".join(code for hidden, code in masters.split_hidden(cell.source) if not hidden).rstrip("\n")
-            cell.outputs, cell.execution_count = [], None
+            nbgrader_hooks.TagOtterChecks().preprocess_cell(cell, {}, 0)
+            # Hidden parts go; what the visible part printed (the ✔ a student aims for) stays.
+            # Hidden code prints nothing on stdout (tests/test_build.py checks it).
+            nbgrader_hooks.HideHiddenTests().preprocess_cell(cell, {}, 0)
+            cell.execution_count = None
         if cell.cell_type == "code":
             cell.outputs = merged_streams([o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")])
     write_notebook(nb, out_dir / f"{slug}.ipynb")
+
+
+@contextlib.contextmanager
+def inline_figures():
+    """Run the kernel with IPython's inline backend, so that every figure is kept as a PNG.
+
+    The PNGs are the same bytes on every build with the same matplotlib (no date in their metadata).
+    """
+    saved = os.environ.pop("MPLBACKEND", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ["MPLBACKEND"] = saved
 
 
 def otter_test_file(question: masters.Question, master: str) -> str:

@@ -14,6 +14,7 @@ from conftest import ROOT, SLUGS, digest, secret_lines
 from taller import cli, masters
 
 GENERATED = ("release", "solutions", "autograder", "examples")
+CHECKS_PASSED = "✔ Comprobaciones visibles superadas. La nota final la deciden también pruebas ocultas."
 
 
 def release_texts() -> dict[str, str]:
@@ -116,3 +117,18 @@ def test_build_is_reproducible(tmp_path):
         os.chdir(cwd)
     for name in GENERATED:
         assert digest(copy / name) == digest(ROOT / name), f"{name}/ differs from a fresh build: run `taller build`"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_solution_shows_every_check_passing_and_keeps_its_figures(slug):
+    """The executed solution shows the ✔ a student aims for under each test cell (and nothing the
+    hidden part printed), and every figure the reference draws, as an inline PNG."""
+    nb = nbformat.read(str(ROOT / "solutions" / slug / f"{slug}.ipynb"), as_version=4)
+    for cell in nb.cells:
+        if masters.is_test_cell(cell):
+            kinds = [(o.output_type, o.get("name")) for o in cell.outputs]
+            assert kinds == [("stream", "stdout")], (masters.nbgrader_meta(cell)["grade_id"], kinds)
+            assert cell.outputs[0].text.rstrip("\n").endswith(CHECKS_PASSED), cell.outputs[0].text
+    draws = sum("plt.show()" in c.source for c in nb.cells if c.cell_type == "code")
+    figures = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert figures >= draws, f"{draws} cells draw a figure, {figures} figures kept"

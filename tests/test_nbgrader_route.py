@@ -1,0 +1,84 @@
+"""The instructor's nbgrader route, driven with nbgrader's own commands (what formgrader's buttons
+run): Generate gives the same release bytes as `taller build`, and Generate Feedback hands out no
+hidden test, no reference helper and no traceback through them."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SLUGS, packs, questions_of
+from taller import build, masters, submissions
+
+FEEDBACK_SLUG = "01-descenso-gradiente"  # no TensorFlow: autograde takes seconds
+
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, capture_output=True, text=True,
+                          timeout=900)
+    assert proc.returncode == 0, f"nbgrader {' '.join(args)}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    assert "Exception while loading config file" not in proc.stderr, proc.stderr[-3000:]
+    return proc
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> Path:
+    """A copy of the course directory as an instructor clones it: masters and nbgrader_config.py."""
+    course = tmp_path_factory.mktemp("curso")
+    shutil.copytree(ROOT / "source", course / "source")
+    shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    return course
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_generate_assignment_writes_the_release_taller_build_writes(course, slug):
+    nbgrader(course, "generate_assignment", slug, "--force")
+    made = course / "release" / slug / f"{slug}.ipynb"
+    assert made.read_bytes() == (ROOT / "release" / slug / f"{slug}.ipynb").read_bytes()
+
+
+def plain_text(page: str) -> str:
+    """The text a browser shows: tags (syntax highlighting included) removed, entities decoded."""
+    page = re.sub(r"<(style|script)\b.*?</\1>", "", page, flags=re.S | re.I)
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def test_generated_feedback_shows_no_hidden_test(course):
+    """A student who fails hidden tests: autograde, then generate_feedback, as formgrader does."""
+    slug = FEEDBACK_SLUG
+    if not (course / "release" / slug).exists():
+        nbgrader(course, "generate_assignment", slug, "--force")
+    wrong = [v for group in packs(slug) for v in group if v["lost"]][:3]
+    changes = {cell: src for v in wrong for cell, src in v["cells"].items()}
+    assert len(changes) == sum(len(v["cells"]) for v in wrong), "the chosen variants overlap"
+    student = "alumna-con-fallos"
+    build.write_notebook(submissions.solved(ROOT, slug, changes),
+                         course / "submitted" / student / slug / f"{slug}.ipynb")
+    nbgrader(course, "autograde", slug, "--create", "--force")
+    nbgrader(course, "generate_feedback", slug, "--force")
+    page = plain_text((course / "feedback" / student / slug / f"{slug}.html").read_text(encoding="utf-8"))
+
+    # The page shows the student's own code, so reference lines the student wrote are fine there;
+    # anything else from the hidden tests is a leak.
+    handed_in = (course / "submitted" / student / slug / f"{slug}.ipynb").read_text(encoding="utf-8")
+    handed_in_lines = {line.strip() for cell in json.loads(handed_in)["cells"]
+                       for line in "".join(cell["source"]).splitlines()}
+    hidden = {line for q in questions_of(slug) for line in masters.hidden_lines(q.source)
+              if len(line) >= masters.MIN_SECRET_LINE} - handed_in_lines
+    assert hidden, "no hidden line to look for: the check could not fail"
+    leaked = sorted(line for line in hidden if line in page)
+    assert not leaked, f"the feedback page shows hidden tests: {leaked[:5]}"
+    assert "_ref_" not in page and "Traceback" not in page
+    # what the student must still read: the visible checks and the message of each failed test
+    assert "Comprobaciones visibles superadas" in page
+    assert "AssertionError" in page
+    # and the autograded copy the instructor keeps still has the hidden tests (nothing lost)
+    autograded = (course / "autograded" / student / slug / f"{slug}.ipynb").read_text(encoding="utf-8")
+    assert "BEGIN HIDDEN TESTS" in autograded
