@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import sys
 import time
 from pathlib import Path
 
-from . import build, grade, masters, sandbox, submissions
+from . import build, grade, masters, report, sandbox, submissions
 
 EXAMPLE_STUDENTS = ("ana-perfecta", "bruno-parcial", "carla-sin-empezar", "diego-error")
 
@@ -45,14 +47,35 @@ def cmd_build(args) -> None:
     print(f"[build] {len(slugs)} exercise(s) in {time.perf_counter() - start:.1f} s")
 
 
+@contextlib.contextmanager
+def progress_bar(description: str):
+    """A progress bar on stderr (rich): submissions done / total, time spent, estimate of time left.
+    Yields the progress callback for grade.grade; on a terminal, what is printed meanwhile goes above the bar."""
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                               TimeRemainingColumn)
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("·"),
+               TimeElapsedColumn(), TextColumn("· left"), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True)) as bar:
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
 def cmd_grade(args) -> None:
     root = project_root()
     out = Path(args.out)
-    table = grade.grade(root, Path(args.submissions), args.engine, out, jobs=args.jobs,
-                        cell_timeout=args.cell_timeout, total_timeout=args.timeout, limits=limits_of(args),
-                        isolate=not args.no_sandbox)
+    with progress_bar(f"grading ({args.engine})") as progress:
+        table = grade.grade(root, Path(args.submissions), args.engine, out, jobs=args.jobs,
+                            cell_timeout=args.cell_timeout, total_timeout=args.timeout, limits=limits_of(args),
+                            isolate=not args.no_sandbox, progress=progress)
     print_scores(table, args.engine)
-    print(f"[grade] wrote {out / 'grades.csv'} and {out / 'feedback'}/")
+    print(f"[grade] wrote {out / 'grades.csv'}, {out / 'notas-por-estudiante.csv'}, {out / 'feedback'}/ "
+          f"and the class pages {out / 'index.html'}, {out / 'resumen.html'}")
     if table.refused or table.failed:
         raise SystemExit(1)
 
@@ -62,17 +85,8 @@ def limits_of(args) -> sandbox.Limits:
                           tmp_mb=args.tmp_mb, output_mb=args.output_mb)
 
 
-def totals(table: list[dict]) -> dict[tuple[str, str], tuple[float, float]]:
-    sums: dict[tuple[str, str], tuple[float, float]] = {}
-    for row in table:
-        key = (row["student"], row["notebook"])
-        got, best = sums.get(key, (0.0, 0.0))
-        sums[key] = (got + float(row["score"]), best + float(row["max_score"]))
-    return sums
-
-
 def print_scores(table: list[dict], engine: str) -> None:
-    for (student, notebook), (got, best) in sorted(totals(table).items()):
+    for (student, notebook), (got, best) in sorted(report.totals(table).items()):
         print(f"  {engine:8s} {student:20s} {notebook:26s} {got:5g} / {best:g}")
 
 
@@ -89,12 +103,13 @@ def cmd_demo(args) -> None:
         isolate = False
     for engine in grade.ENGINES:
         start = time.perf_counter()
-        table = grade.grade(root, subs, engine, Path(args.out) / engine, jobs=args.jobs,
-                            cell_timeout=args.cell_timeout, total_timeout=args.timeout, limits=limits_of(args),
-                            isolate=isolate, log=lambda *_: None)
+        with progress_bar(f"demo ({engine})") as progress:
+            table = grade.grade(root, subs, engine, Path(args.out) / engine, jobs=args.jobs,
+                                cell_timeout=args.cell_timeout, total_timeout=args.timeout, limits=limits_of(args),
+                                isolate=isolate, log=lambda *_: None, progress=progress)
         results[engine] = table
-        print(f"[demo] {engine}: {len(totals(table))} submissions graded in {time.perf_counter() - start:.1f} s")
-    by_engine = {e: totals(t) for e, t in results.items()}
+        print(f"[demo] {engine}: {len(report.totals(table))} submissions graded in {time.perf_counter() - start:.1f} s")
+    by_engine = {e: report.totals(t) for e, t in results.items()}
     keys = sorted(by_engine["nbgrader"])
     print(f"\n{'student':20s} {'notebook':26s} {'nbgrader':>9s} {'otter':>9s}")
     for key in keys:
@@ -111,6 +126,11 @@ def cmd_demo(args) -> None:
 def main(argv=None) -> None:
     for key, value in build.KERNEL_ENV.items():
         os.environ.setdefault(key, value)
+    # Called by its full path without an activated environment, taller still finds the tools
+    # installed beside it (nbgrader runs `alembic`, kernels run this Python).
+    scripts = str(Path(sys.executable).parent)
+    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
     parser = argparse.ArgumentParser(prog="taller", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 

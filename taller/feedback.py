@@ -7,6 +7,7 @@ It tells "not attempted yet" apart from "incorrect", quotes the message of the c
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 STATUS_TEXT = {
@@ -50,6 +51,9 @@ class Row:
     max_score: float
     status: str
     message: str = ""
+    number: int = 0  # position of the question in the notebook, from 1
+    title: str = ""  # from the prompt's heading
+    first_fix: int = 0  # an earlier question whose answer cell crashed, to fix first (0: none)
 
 
 def status_of(score: float, max_score: float, error: str, stub_left: bool, timed_out: bool, graded: bool,
@@ -93,10 +97,16 @@ PAGE_HEAD = """<!DOCTYPE html>
 <html lang="es"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>
-body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }}
-table {{ border-collapse: collapse; width: 100%; }} td, th {{ border: 1px solid #ccc; padding: .4rem; vertical-align: top; }}
-tr.correcta td:nth-child(3) {{ color: #1a7f37; }} tr.incorrecta td:nth-child(3), tr.error td:nth-child(3) {{ color: #b42318; }}
-tr.sin_intentar td:nth-child(3) {{ color: #9a6700; }} .msg {{ white-space: pre-wrap; margin: 0; }} .tip {{ color: #555; margin: .3rem 0 0; }}
+body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.4; }}
+table {{ border-collapse: collapse; width: 100%; }} td, th {{ border: 1px solid #ccc; padding: .4rem; vertical-align: top; text-align: left; }}
+tr.correcta .estado {{ color: #1a7f37; }} tr.incorrecta .estado, tr.error .estado {{ color: #b42318; }}
+tr.sin_intentar .estado {{ color: #9a6700; }} .msg {{ white-space: pre-wrap; margin: 0; overflow-wrap: anywhere; }}
+.tip {{ color: #555; margin: .3rem 0 0; }} .first {{ margin: .3rem 0 0; font-weight: 600; }}
+.nota {{ font-size: 1.2rem; }}
+@media (max-width: 40rem) {{
+  body {{ margin: 1rem auto; }} table, tbody, tr, td {{ display: block; width: auto; }} tr:first-child {{ display: none; }}
+  tr {{ border: 1px solid #ccc; margin: 0 0 .8rem; }} td {{ border: none; padding: .2rem .5rem; }}
+}}
 </style></head><body>
 """
 
@@ -109,24 +119,44 @@ def render_refusal(student: str, file_name: str, message: str) -> str:
             + f"<p class='msg'>{html.escape(message)}</p>\n</body></html>\n")
 
 
-def render(student: str, notebook: str, engine: str, rows: list[Row], note: str = "") -> str:
+GREEK = {r"\alpha": "α", r"\lambda": "λ", r"\eta": "η", r"\theta": "θ", r"\sigma": "σ", r"\mu": "μ"}
+
+
+def inline_code(text: str) -> str:
+    """Escape a title, show its `code` spans as code and its $\alpha$-style symbols as letters."""
+    text = re.sub(r"\$([^$]+)\$", lambda m: "".join(GREEK.get(t, t) for t in re.split(r"(\\[a-z]+)", m[1])), text)
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+
+
+def percentage(got: float, possible: float) -> str:
+    return f"{100 * got / possible:.0f}\u00a0%" if possible else "—"
+
+
+def render(student: str, notebook: str, title: str, rows: list[Row], date: str, note: str = "") -> str:
+    """The student's page: the notebook's title, each question by number and title with its points,
+    state and what to look at, the total with a percentage, and the date."""
     total = sum(r.score for r in rows)
     possible = sum(r.max_score for r in rows)
     body = []
     for r in rows:
         advice = ADVICE.get(r.status, "")
+        first = (f"<p class='first'>Corrige primero la pregunta {r.first_fix}: su celda de respuesta terminó con "
+                 "un error, y esta pregunta puede depender de ella.</p>") if r.first_fix else ""
         message = html.escape(r.message)
         detail = "".join(part for part in (
+            first,
             f"<p class='msg'>{message}</p>" if message else "",
             f"<p class='tip'>{advice}</p>" if advice else "",
         ))
         body.append(
-            f"<tr class='{r.status}'><td><code>{html.escape(r.question)}</code></td>"
-            f"<td>{r.score:g} / {r.max_score:g}</td><td>{STATUS_TEXT[r.status]}</td><td>{detail}</td></tr>"
+            f"<tr class='{r.status}'><td>{r.number}. {inline_code(r.title or r.question)}</td>"
+            f"<td>{r.score:g} / {r.max_score:g}</td><td class='estado'>{STATUS_TEXT[r.status]}</td><td>{detail}</td></tr>"
         )
-    title = f"Corrección: {html.escape(notebook)} ({html.escape(student)})"
-    return PAGE_HEAD.format(title=title) + f"""<h1>Corrección de {html.escape(notebook)}</h1>
-<p>Estudiante: <strong>{html.escape(student)}</strong> · Nota: <strong>{total:g} / {possible:g}</strong> · Corrector: {html.escape(engine)}{" · " + html.escape(note) if note else ""}</p>
+    heading = inline_code(title or notebook)
+    extra = f" · <strong>{html.escape(note)}</strong>" if note else ""
+    return PAGE_HEAD.format(title=f"Corrección: {html.escape(title or notebook)} ({html.escape(student)})") + f"""<h1>{heading}</h1>
+<p>Cuaderno <code>{html.escape(notebook)}.ipynb</code> · Estudiante: <strong>{html.escape(student)}</strong> · Corregido el {html.escape(date)}{extra}</p>
+<p class="nota">Nota: <strong>{total:g} / {possible:g}</strong> ({percentage(total, possible)})</p>
 <p>Cada pregunta se comprueba con pruebas visibles (las que ves en el cuaderno) y pruebas ocultas
 con datos nuevos. Los mensajes explican qué falló sin mostrar las pruebas ocultas.</p>
 <table><tr><th>Pregunta</th><th>Puntos</th><th>Estado</th><th>Qué revisar</th></tr>

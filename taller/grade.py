@@ -3,7 +3,8 @@
 It collects SUBMISSIONS/<student>/<file> (intake.py: which file is graded for which exercise, and
 which is refused and why), puts each student's answers onto the release (intake.normalise), grades
 each submission with the chosen engine in a sandbox of its own (engines.py, sandbox.py), a few at a
-time, and writes OUT/grades.csv (one row per question) and OUT/feedback/<student>/<slug>.html.
+time, and writes OUT/grades.csv (one row per question), OUT/feedback/<student>/<slug>.html and the
+class reports (report.py: notas-por-estudiante.csv, index.html, resumen.html).
 
 Only the driver writes OUT, and only from verdicts it has checked against the master. Submissions
 are only ever read.
@@ -12,12 +13,13 @@ are only ever read.
 from __future__ import annotations
 
 import csv
+import itertools
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import build, engines, feedback, intake, masters, sandbox
+from . import build, engines, feedback, intake, masters, report, sandbox
 from .verdicts import RunResult
 
 ENGINES = ("nbgrader", "otter")
@@ -53,8 +55,8 @@ def scrubbed(message: str, secrets: set[str]) -> str:
 
 
 def rows_for(notebook, questions: list[masters.Question], run: RunResult, secrets: set[str]) -> list[feedback.Row]:
-    rows = []
-    for q in questions:
+    rows, crashed = [], 0  # crashed: the first question whose answer cell ended in an error
+    for number, q in enumerate(questions, 1):
         verdict = run.verdicts.get(q.grade_id)
         graded = verdict is not None
         score = verdict.score if graded else 0.0
@@ -66,7 +68,10 @@ def rows_for(notebook, questions: list[masters.Question], run: RunResult, secret
             status = feedback.status_of(score, q.points, error, stub_left(notebook, q), run.timed_out, graded,
                                         answer_error, run.kernel_died)
         message = scrubbed(feedback.student_message(status, error, answer_error), secrets)
-        rows.append(feedback.Row(q.grade_id, score, q.points, status, message))
+        first_fix = crashed if crashed and status in ("incorrecta", "error", "no_calificada") else 0
+        rows.append(feedback.Row(q.grade_id, score, q.points, status, message, number, q.title, first_fix))
+        if answer_error and status == "error" and not crashed:
+            crashed = number
     return rows
 
 
@@ -81,8 +86,10 @@ def check_paths(submissions: Path, out: Path) -> None:
 
 def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, cell_timeout: int = 300,
           total_timeout: float = 1800, limits: sandbox.Limits = sandbox.Limits(), isolate: bool = True,
-          log=print) -> list[dict]:
-    """Grade every submission; return the rows of grades.csv (plus a 'seconds' column per row)."""
+          log=print, progress=None) -> list[dict]:
+    """Grade every submission; return the rows of grades.csv (plus a 'seconds' column per row).
+
+    progress(done, total), if given, is called once before grading and after each submission."""
     if engine not in ENGINES:
         raise GradingError(f"taller grade: unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
     check_paths(submissions, out)
@@ -95,6 +102,7 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
     releases = {slug: root / "release" / slug / f"{slug}.ipynb" for slug in found}
     questions = {slug: masters.questions(masters.read(path)) for slug, path in found.items()}
     secrets = {slug: masters.secret_lines(masters.read(path)) for slug, path in found.items()}
+    titles = {slug: masters.notebook_title(masters.read(path)) for slug, path in found.items()}
     tasks, refusals = intake.collect(submissions, releases)
     for r in refusals:
         log(r.console)
@@ -134,14 +142,26 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
                 + "".join(f" [{p}]" for p in run.problems))
             return task, notebook, run
 
+        done = itertools.count(1)
+        if progress:
+            progress(0, len(tasks))
+
+        def run_and_count(index_task):
+            result = run_one(index_task)
+            if progress:
+                progress(next(done), len(tasks))
+            return result
+
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            results = list(pool.map(run_one, enumerate(tasks)))
+            results = list(pool.map(run_and_count, enumerate(tasks)))
 
     table = Table()
     note = "" if isolate else "sin aislamiento"
+    date = time.strftime("%d/%m/%Y %H:%M")
     for task, notebook, run in results:
         rows = rows_for(notebook, questions[task.slug], run, secrets[task.slug])
-        write_page(out, task.student, task.slug, feedback.render(task.student, task.slug, engine, rows, note=note))
+        write_page(out, task.student, task.slug,
+                   feedback.render(task.student, task.slug, titles[task.slug], rows, date, note=note))
         for r in rows:
             table.append({"student": task.student, "notebook": task.slug, "question": r.question,
                           "score": f"{r.score:g}", "max_score": f"{r.max_score:g}", "status": r.status,
@@ -152,6 +172,9 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
         writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(table)
+    report.write(out, table, {slug: {q.grade_id: q.title for q in qs} for slug, qs in questions.items()}, titles,
+                 {slug: sum(q.points for q in qs) for slug, qs in questions.items()},
+                 [(r.student, r.slug or Path(r.path).stem, r.message_es) for r in refusals])
     warning = out / "SIN-AISLAMIENTO.txt"
     if not isolate:
         warning.write_text("Estas notas se calcularon sin aislamiento (taller grade --no-sandbox): el código de "

@@ -23,6 +23,7 @@ class Question:
     points: float
     source: str
     solution_ids: list[str] = field(default_factory=list)
+    title: str = ""  # from the prompt's heading, e.g. "Propagación hacia delante: `predecir`"
 
 
 def nbgrader_meta(cell) -> dict:
@@ -47,16 +48,46 @@ def read(path: Path):
     return nbformat.read(str(path), as_version=4)
 
 
-def questions(nb) -> list[Question]:
-    """The graded questions of a master, in notebook order."""
-    found, pending = [], []
+def headings(source: str) -> list[str]:
+    return [line.strip() for line in source.splitlines() if line.lstrip().startswith("#")]
+
+
+QUESTION_HEADING = re.compile(r"^#{2,3} Pregunta (\d+) · (.+) \((\d+) puntos?\)$")
+
+
+def clean_title(heading: str) -> str:
+    """'## Pregunta 4 · Retropropagación: `gradientes` (2 puntos)' -> 'Retropropagación: `gradientes`'."""
+    text = heading.lstrip("#").strip()
+    text = re.sub(r"\s*\(\d+(?:[.,]\d+)?\s+puntos?\)", "", text)
+    text = re.sub(r"^(?:Pregunta\s+\d+|\d+\.)\s*[·:.\-–—]?\s*", "", text).strip(" :·")
+    return text[:1].upper() + text[1:]
+
+
+def notebook_title(nb) -> str:
+    """The master's first top-level heading, e.g. 'Descenso de gradiente desde cero con NumPy'."""
     for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in headings(cell.source):
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return ""
+
+
+def questions(nb) -> list[Question]:
+    """The graded questions of a master, in notebook order, each titled by the heading above it."""
+    found, pending, heading, title = [], [], "", ""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and headings(cell.source):
+            heading = headings(cell.source)[-1]
         if is_solution_cell(cell):
+            if not pending:
+                title = clean_title(heading) if heading else ""
             pending.append(nbgrader_meta(cell)["grade_id"])
         elif is_test_cell(cell):
             meta = nbgrader_meta(cell)
-            found.append(Question(meta["grade_id"], float(meta.get("points", 0)), cell.source, pending))
-            pending = []
+            found.append(Question(meta["grade_id"], float(meta.get("points", 0)), cell.source, pending,
+                                  title or meta["grade_id"]))
+            pending, title = [], ""
     return found
 
 

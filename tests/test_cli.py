@@ -88,5 +88,6 @@ def test_colab_names_are_graded_and_refusals_make_a_non_zero_exit(tmp_path):
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert f"(from 'Copia de {SLUG}.ipynb')" in proc.stdout
     assert "1 graded, 1 refused, 0 failed" in proc.stdout
+    assert "1/1" in proc.stderr, "no progress bar (done / total) on stderr"
     page = (tmp_path / "out" / "feedback" / "bea" / f"{SLUG}.html").read_text(encoding="utf-8")
     assert "no es un cuaderno de Jupyter válido" in page
