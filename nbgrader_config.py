@@ -11,7 +11,10 @@ c.CourseDirectory.root = "."
 c.CourseDirectory.course_id = "taller-ml-tensorflow"
 
 # Student stub: Spanish, and it raises so that an untouched answer cannot pass.
-c.ClearSolutions.code_stub = {"python": "# ESCRIBE TU CÓDIGO AQUÍ\nraise NotImplementedError()"}
+c.ClearSolutions.code_stub = {
+    "python": "# ESCRIBE TU CÓDIGO AQUÍ\n"
+              "raise NotImplementedError(\"Pregunta sin responder: escribe tu código en esta celda y vuelve a ejecutarla.\")"
+}
 c.ClearSolutions.text_stub = "ESCRIBE TU RESPUESTA AQUÍ"
 
 # Training cells take longer than nbgrader's 30 s default; a cell that runs past the limit is
@@ -24,7 +27,12 @@ c.Execute.interrupt_on_timeout = True
 from nbgrader.converters import GenerateAssignment, GenerateFeedback  # noqa: E402
 
 c.GenerateAssignment.preprocessors = [*GenerateAssignment.class_traits()["preprocessors"].default(),
-                                      "taller.nbgrader_hooks.TagOtterChecks"]
+                                      "taller.nbgrader_hooks.TagOtterChecks", "taller.nbgrader_hooks.ColabBadge"]
+
+# "Abrir en Colab" badges: set the course's GitHub repository ("owner/name") once, then `taller build`.
+# Students then open release/<slug>/<slug>.ipynb of that branch on Colab. Empty: no badge.
+c.ColabBadge.repository = ""
+c.ColabBadge.branch = "main"
 
 # Feedback pages (generate_feedback, formgrader's "Generate Feedback") never show hidden tests,
 # reference helpers or their tracebacks: only the visible part of each test cell and the message.

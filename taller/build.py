@@ -112,8 +112,9 @@ def execute(nb, cwd: Path, timeout: int = 600) -> None:
 
     The kernel inherits os.environ, which the CLI fills with KERNEL_ENV (quiet TensorFlow, Agg).
     """
+    # The kernel's own stderr (transport warnings, TensorFlow's C++ logs) is not the build's news.
     NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(cwd)}}, allow_errors=False).execute()
+                   resources={"metadata": {"path": str(cwd)}}, allow_errors=False).execute(stderr=subprocess.DEVNULL)
 
 
 def merged_streams(outputs: list) -> list:

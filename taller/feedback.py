@@ -23,7 +23,7 @@ STATUS_TEXT = {
 
 ADVICE = {
     "sin_intentar": "Todavía no has respondido esta pregunta: sustituye "
-                    "<code>raise NotImplementedError()</code> por tu código y vuelve a ejecutar la celda.",
+                    "<code>raise NotImplementedError(...)</code> por tu código y vuelve a ejecutar la celda.",
     "tiempo_agotado": "La corrección se detuvo porque el cuaderno tardó demasiado "
                       "(¿un bucle que no termina?). Revisa los bucles y el número de iteraciones o de épocas.",
     "no_calificada": "El corrector no pudo calificar esta pregunta. Comprueba que el cuaderno se ejecuta "

@@ -4,6 +4,8 @@ no route hands out hidden tests.
 
 - TagOtterChecks (generate_assignment): otter checks each question right after its test cell,
   where nbgrader grades it.
+- ColabBadge (generate_assignment): an "Abrir en Colab" badge on top of each release notebook, once
+  the instructor sets the repository in nbgrader_config.py (no repository: no badge).
 - HideHiddenTests (generate_feedback): nbgrader's feedback page shows the autograded notebook, hidden
   tests and their tracebacks included (jupyter/nbgrader#917). This keeps the visible part of each
   test cell, what it printed on stdout and the error's one-line message, and drops the rest.
@@ -12,7 +14,8 @@ no route hands out hidden tests.
 from __future__ import annotations
 
 from nbconvert.preprocessors import Preprocessor
-from traitlets import Bool
+import nbformat
+from traitlets import Bool, Unicode
 
 from . import masters
 
@@ -26,6 +29,32 @@ class TagOtterChecks(Preprocessor):
         if masters.is_test_cell(cell):
             cell.metadata["otter"] = {"tests": [masters.nbgrader_meta(cell)["grade_id"]]}
         return cell, resources
+
+
+COLAB_BADGE = ("<a href=\"{url}\" target=\"_parent\"><img src=\"https://colab.research.google.com/assets/"
+               "colab-badge.svg\" alt=\"Abrir en Colab\"/></a>")
+
+
+def colab_url(repository: str, branch: str, assignment: str, notebook: str) -> str:
+    return (f"https://colab.research.google.com/github/{repository}/blob/{branch}/"
+            f"release/{assignment}/{notebook}.ipynb")
+
+
+class ColabBadge(Preprocessor):
+    """Put an "Abrir en Colab" badge, linking this notebook's release on GitHub, on top."""
+
+    enabled = Bool(True).tag(config=True)
+    repository = Unicode("", help="GitHub repository of the course, 'owner/name' (empty: no badge)").tag(config=True)
+    branch = Unicode("main", help="branch whose release/ students open").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        if self.repository:
+            names = resources.get("nbgrader", {})
+            url = colab_url(self.repository, self.branch, names["assignment"], names["notebook"])
+            badge = nbformat.v4.new_markdown_cell(COLAB_BADGE.format(url=url))
+            badge.id = "abrir-en-colab"
+            nb.cells.insert(0, badge)
+        return nb, resources
 
 
 def visible_part(source: str) -> str:

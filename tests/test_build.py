@@ -85,7 +85,8 @@ def test_master_is_well_formed(slug):
 def test_release_stubs_raise_not_implemented(slug):
     nb = masters.read(ROOT / "release" / slug / f"{slug}.ipynb")
     stubs = [c for c in nb.cells if masters.is_solution_cell(c)]
-    assert stubs and all("raise NotImplementedError()" in c.source for c in stubs)
+    assert stubs and all('raise NotImplementedError("Pregunta sin responder: escribe tu código' in c.source
+                         for c in stubs)
     tests = [c for c in nb.cells if masters.is_test_cell(c)]
     assert all(c.metadata["otter"]["tests"] == [masters.nbgrader_meta(c)["grade_id"]] for c in tests)
 

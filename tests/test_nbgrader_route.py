@@ -82,3 +82,22 @@ def test_generated_feedback_shows_no_hidden_test(course):
     # and the autograded copy the instructor keeps still has the hidden tests (nothing lost)
     autograded = (course / "autograded" / student / slug / f"{slug}.ipynb").read_text(encoding="utf-8")
     assert "BEGIN HIDDEN TESTS" in autograded
+
+
+def test_a_colab_badge_appears_once_the_repository_is_set(course, tmp_path):
+    """No repository in nbgrader_config.py (as committed): no badge and no broken link. Once the
+    instructor sets it, each release notebook starts with a link to its own file on that branch."""
+    slug = SLUGS[0]
+    for path in (ROOT / "release").rglob("*.ipynb"):
+        assert "colab.research.google.com" not in path.read_text(encoding="utf-8"), path
+    mine = tmp_path / "curso"
+    shutil.copytree(course / "source", mine / "source")
+    config = (course / "nbgrader_config.py").read_text(encoding="utf-8")
+    assert 'c.ColabBadge.repository = ""' in config
+    (mine / "nbgrader_config.py").write_text(config.replace('c.ColabBadge.repository = ""',
+                                                            'c.ColabBadge.repository = "profe/taller-ml"'))
+    nbgrader(mine, "generate_assignment", slug, "--force")
+    first = json.loads((mine / "release" / slug / f"{slug}.ipynb").read_text(encoding="utf-8"))["cells"][0]
+    assert first["cell_type"] == "markdown"
+    url = f"https://colab.research.google.com/github/profe/taller-ml/blob/main/release/{slug}/{slug}.ipynb"
+    assert f'href="{url}"' in "".join(first["source"]) and "Abrir en Colab" in "".join(first["source"])
