@@ -101,3 +101,38 @@ def test_a_colab_badge_appears_once_the_repository_is_set(course, tmp_path):
     assert first["cell_type"] == "markdown"
     url = f"https://colab.research.google.com/github/profe/taller-ml/blob/main/release/{slug}/{slug}.ipynb"
     assert f'href="{url}"' in "".join(first["source"]) and "Abrir en Colab" in "".join(first["source"])
+
+
+def test_the_jupyterhub_exchange_route_on_one_machine(tmp_path):
+    """release -> fetch -> submit -> collect -> autograde -> feedback, with a local exchange folder
+    and nbgrader's own commands, as README's JupyterHub section says; the gradebook is migrated."""
+    slug = FEEDBACK_SLUG
+    course, home, exchange = tmp_path / "curso", tmp_path / "alumna", tmp_path / "exchange"
+    shutil.copytree(ROOT / "source" / slug, course / "source" / slug)
+    shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    home.mkdir()
+    exchange.mkdir()
+    exchange.chmod(0o777)
+    where = f"--Exchange.root={exchange}"
+    course_id = "--course=taller-ml-tensorflow"
+    nbgrader(course, "db", "upgrade")
+    nbgrader(course, "generate_assignment", slug, "--force")
+    nbgrader(course, "release_assignment", slug, where, "--force")
+    nbgrader(home, "fetch_assignment", slug, course_id, where)
+    fetched = home / slug / f"{slug}.ipynb"
+    assert fetched.read_bytes() == (course / "release" / slug / f"{slug}.ipynb").read_bytes()
+    wrong = next(v for group in packs(slug) for v in group if v["lost"])
+    build.write_notebook(submissions.solved(ROOT, slug, wrong["cells"]), fetched)
+    nbgrader(home, "submit", slug, course_id, where)
+    nbgrader(course, "collect", slug, where, "--update")
+    collected = list((course / "submitted").glob(f"*/{slug}/{slug}.ipynb"))
+    assert len(collected) == 1
+    nbgrader(course, "autograde", slug, "--create")
+    nbgrader(course, "generate_feedback", slug)
+    nbgrader(course, "release_feedback", slug, where)
+    nbgrader(home, "fetch_feedback", slug, course_id, where)
+    pages = list((home / slug / "feedback").rglob(f"{slug}.html"))
+    assert len(pages) == 1
+    page = plain_text(pages[0].read_text(encoding="utf-8"))
+    assert "BEGIN HIDDEN TESTS" not in page and "_ref_" not in page
+    assert "AssertionError" in page
