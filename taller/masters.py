@@ -24,6 +24,7 @@ class Question:
     source: str
     solution_ids: list[str] = field(default_factory=list)
     title: str = ""  # from the prompt's heading, e.g. "Propagación hacia delante: `predecir`"
+    heading: str = ""  # that heading as written: "## Pregunta 1 · Propagación hacia delante: `predecir` (1 punto)"
 
 
 def nbgrader_meta(cell) -> dict:
@@ -75,19 +76,19 @@ def notebook_title(nb) -> str:
 
 def questions(nb) -> list[Question]:
     """The graded questions of a master, in notebook order, each titled by the heading above it."""
-    found, pending, heading, title = [], [], "", ""
+    found, pending, heading, title, above = [], [], "", "", ""
     for cell in nb.cells:
         if cell.cell_type == "markdown" and headings(cell.source):
             heading = headings(cell.source)[-1]
         if is_solution_cell(cell):
             if not pending:
-                title = clean_title(heading) if heading else ""
+                title, above = (clean_title(heading) if heading else ""), heading
             pending.append(nbgrader_meta(cell)["grade_id"])
         elif is_test_cell(cell):
             meta = nbgrader_meta(cell)
             found.append(Question(meta["grade_id"], float(meta.get("points", 0)), cell.source, pending,
-                                  title or meta["grade_id"]))
-            pending, title = [], ""
+                                  title or meta["grade_id"], above))
+            pending, title, above = [], "", ""
     return found
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -133,3 +134,30 @@ def test_solution_shows_every_check_passing_and_keeps_its_figures(slug):
     draws = sum("plt.show()" in c.source for c in nb.cells if c.cell_type == "code")
     figures = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert figures >= draws, f"{draws} cells draw a figure, {figures} figures kept"
+
+
+MENUS = {"Entorno de ejecución → Reiniciar sesión y ejecutar todo", "Kernel → Restart Kernel and Run All Cells…",
+         "Archivo → Descargar → Descargar .ipynb", "File → Download"}
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_master_follows_the_kit_conventions(slug):
+    """Question headings the feedback can quote, the same menu names everywhere, how to hand in, and
+    TensorFlow told to be quiet before it is imported."""
+    nb = masters.read(ROOT / "source" / slug / f"{slug}.ipynb")
+    for number, q in enumerate(masters.questions(nb), 1):
+        m = masters.QUESTION_HEADING.match(q.heading)
+        assert m, f"{q.grade_id}: heading {q.heading!r} is not '## Pregunta N · Título (P puntos)'"
+        points = f"{q.points:g} punto" + ("" if q.points == 1 else "s")
+        assert int(m[1]) == number and q.heading.endswith(f"({points})"), (q.grade_id, q.heading, number, points)
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    menus = set(re.findall(r"\*([^*]*→[^*]*)\*", markdown))
+    assert menus <= MENUS, f"menu names that differ from the other notebooks: {menus - MENUS}"
+    hand_in = next((c.source for c in nb.cells if c.get("id") == "como-entregar"), "")
+    assert all(menu in hand_in for menu in MENUS) and f"`{slug}.ipynb`" in hand_in
+    for cell in nb.cells:
+        if cell.cell_type == "code" and re.search(r"^(import|from) (keras|tensorflow)\b", cell.source, re.M):
+            quiet = cell.source.find('os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")')
+            first = re.search(r"^(import|from) (keras|tensorflow)\b", cell.source, re.M).start()
+            assert 0 <= quiet < first, f"{cell.get('id')}: set TF_CPP_MIN_LOG_LEVEL before importing TensorFlow"
+            break
