@@ -3,8 +3,10 @@ driver retries a grader failure once, then reports it as the grader's, never as 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +93,18 @@ def test_colab_names_are_graded_and_refusals_make_a_non_zero_exit(tmp_path):
     assert "1/1" in proc.stderr, "no progress bar (done / total) on stderr"
     page = (tmp_path / "out" / "feedback" / "bea" / f"{SLUG}.html").read_text(encoding="utf-8")
     assert "no es un cuaderno de Jupyter válido" in page
+
+
+def test_taller_called_by_full_path_needs_no_activated_environment(tmp_path):
+    """nbgrader runs `alembic` and kernels by name: called by its full path with a bare PATH, taller
+    still finds them beside its own Python."""
+    folder = tmp_path / "entregas"
+    build.write_notebook(submissions.solved(ROOT, SLUG), folder / "ana" / f"{SLUG}.ipynb")
+    script = Path(sys.executable).parent / "taller"
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    env["PATH"] = "/usr/bin:/bin"
+    proc = subprocess.run([str(script), "grade", str(folder), "--engine", "nbgrader", "--out", str(tmp_path / "out"),
+                           "--jobs", "1"], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    total = sum(q.points for q in questions_of(SLUG))
+    assert f"{total:g} / {total:g}" in proc.stdout
