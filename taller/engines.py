@@ -22,6 +22,8 @@ import threading
 import time
 import zipfile
 from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -144,4 +146,26 @@ def grade_otter(autograder_zip: Path, slug: str, notebook, work: Path, slot: int
     return run_engine(work, box, argv, inside, env, questions, total_timeout)
 
 
-RUNNERS = {"nbgrader": grade_nbgrader, "otter": grade_otter}
+def prepare_nbgrader(root: Path, slug: str, tmp: Path) -> Path:
+    """A private nbgrader course directory with this exercise generated and its gradebook."""
+    from .build import make_course
+    return make_course(root, slug, tmp / "courses" / slug)
+
+
+def prepare_otter(root: Path, slug: str, tmp: Path) -> Path:
+    """The otter autograder zip the build wrote."""
+    path = root / "autograder" / f"{slug}.zip"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: run `taller build` first")
+    return path
+
+
+@dataclass(frozen=True)
+class Engine:
+    """What the driver needs of an engine: prepare an exercise once, grade one submission."""
+
+    prepare: Callable[[Path, str, Path], Path]
+    grade: Callable[..., RunResult]
+
+
+ENGINES = {"nbgrader": Engine(prepare_nbgrader, grade_nbgrader), "otter": Engine(prepare_otter, grade_otter)}

@@ -19,10 +19,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import build, engines, feedback, intake, masters, report, sandbox
+from . import engines, feedback, intake, masters, report, sandbox
 from .verdicts import RunResult
 
-ENGINES = ("nbgrader", "otter")
+ENGINES = tuple(engines.ENGINES)
 CSV_COLUMNS = ["student", "notebook", "question", "score", "max_score", "status", "message"]
 GRADER_FAILURE = "fallo_corrector"
 
@@ -111,12 +111,10 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
         tmp = Path(tmp)
         prepared = {}
         for slug in sorted({t.slug for t in tasks}):
-            if engine == "nbgrader":
-                prepared[slug] = build.make_course(root, slug, tmp / "courses" / slug)
-            else:
-                prepared[slug] = root / "autograder" / f"{slug}.zip"
-                if not prepared[slug].exists():
-                    raise GradingError(f"taller grade: {prepared[slug]} is missing: run `taller build` first")
+            try:
+                prepared[slug] = engines.ENGINES[engine].prepare(root, slug, tmp)
+            except FileNotFoundError as exc:
+                raise GradingError(f"taller grade: {exc}") from exc
         def run_one(index_task):
             index, task = index_task
             release = masters.read(releases[task.slug])
@@ -125,9 +123,9 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
                 run = RunResult()
                 for attempt in (1, 2):  # a failure of the grader, not of the student, is tried once more
                     work = tmp / "work" / f"{index:04d}-{attempt}"
-                    run = engines.RUNNERS[engine](prepared[task.slug], task.slug, notebook, work, slot, limits,
-                                                  questions[task.slug], cell_timeout, total_timeout,
-                                                  isolate=isolate)
+                    run = engines.ENGINES[engine].grade(prepared[task.slug], task.slug, notebook, work, slot,
+                                                        limits, questions[task.slug], cell_timeout, total_timeout,
+                                                        isolate=isolate)
                     run.attempts = attempt
                     if not run.failure:
                         break

@@ -59,7 +59,7 @@ def fake_runner(outcomes: list[str]):
                                                     (["fail", "fail"], grade.GRADER_FAILURE, 1)])
 def test_a_grader_failure_is_retried_once_then_reported_as_the_graders(tmp_path, monkeypatch, outcomes, status, failed):
     run, calls = fake_runner(outcomes)
-    monkeypatch.setitem(engines.RUNNERS, "otter", run)
+    monkeypatch.setitem(engines.ENGINES, "otter", engines.Engine(engines.prepare_otter, run))
     build.write_notebook(submissions.solved(ROOT, SLUG), tmp_path / "entregas" / "ana" / f"{SLUG}.ipynb")
     table = grade.grade(ROOT, tmp_path / "entregas", "otter", tmp_path / "out", jobs=1, log=lambda *_: None)
     assert len(calls) == 2
