@@ -140,15 +140,29 @@ def solution_lines(source: str) -> list[str]:
 MIN_SECRET_LINE = 20  # shorter lines (")", "else:") are common to any code; longer ones identify a test
 
 
+def shown_lines(nb) -> set[str]:
+    """Lines of a master that its release shows anyway: prompts, given code, visible checks, and the
+    parts of solution cells outside the solution markers."""
+    shown = set()
+    for cell in nb.cells:
+        if is_solution_cell(cell):
+            text = "\n".join(l for l in cell.source.splitlines() if l.strip() not in solution_lines(cell.source))
+        else:
+            text = "".join(code for hidden, code in split_hidden(cell.source) if not hidden)
+        shown |= {line.strip() for line in text.splitlines()}
+    return shown
+
+
 def secret_lines(nb) -> set[str]:
-    """Lines of a master's hidden tests and reference answers that students must never see."""
+    """Lines of a master's hidden tests and reference answers that students must never see (a hidden
+    line that repeats a visible check, say `_m = keras.Sequential(...)`, gives nothing away)."""
     secret = set()
     for cell in nb.cells:
         if is_test_cell(cell):
             secret |= set(hidden_lines(cell.source))
         if is_solution_cell(cell):
             secret |= set(solution_lines(cell.source))
-    return {line for line in secret if len(line) >= MIN_SECRET_LINE}
+    return {line for line in secret - shown_lines(nb) if len(line) >= MIN_SECRET_LINE}
 
 
 def is_stub(source: str) -> bool:

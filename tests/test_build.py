@@ -61,7 +61,11 @@ def test_release_has_no_markers_outputs_or_caches():
 def test_no_hidden_test_or_solution_line_reaches_the_release(slug):
     secret = secret_lines(slug)
     assert secret, "the master has hidden tests and reference answers"
-    leaks = [(line, path) for path, lines in release_lines().items() for line in secret & lines]
+    # Its own release, and any file in release/ that is not another exercise's notebook (another
+    # master's visible checks may share a generic line such as `assert isinstance(_sal, (tuple, list))`).
+    own = [(path, lines) for path, lines in release_lines().items()
+           if not path.endswith(".ipynb") or Path(path).stem == slug]
+    leaks = [(line, path) for path, lines in own for line in secret & lines]
     assert not leaks, f"secret lines in release/: {leaks[:5]}"
 
 
