@@ -159,7 +159,7 @@ def entrenar(X, y, alpha, n_iter):
     return w, b, historial
 '''},
          lost=["gd-entrenar"],
-         says={"gd-entrenar": "desplazado una iteración"}),
+         says={"gd-entrenar": "historial[0] debería ser la pérdida MSE con los parámetros iniciales"}),
     dict(name="entrenar_historial_con_un_valor_de_mas",
          cells={"gd-entrenar-sol": '''\
 def entrenar(X, y, alpha, n_iter):
@@ -385,7 +385,7 @@ def gradientes(X, y, w, b):
     return -2.0 / n * (X.T @ r ** 2), -2.0 / n * np.sum(r ** 2)
 """},
          lost=["gd-gradientes"],
-         says={"gd-gradientes": "se esperaba [-4.6667, -2.6667] y tu función devolvió"},
+         says={"gd-gradientes": "se esperaba dw = [-2.0, -4.0] y tu función devolvió dw = [-6.0, -24.0]"},
          never_says={"gd-gradientes": "parece"}),
     dict(name="perdida_mse_rmse",
          cells={"gd-perdida-mse-sol": """\
@@ -421,7 +421,7 @@ def perdida_sse(y_obs, y_pred):
     return np.sum(np.abs(y_obs - y_pred) ** 3)
 """},
          lost=["gd-perdida-sse"],
-         says={"gd-perdida-sse": "se esperaba 11.25 y tu función devolvió"},
+         says={"gd-perdida-sse": "la SSE es 0.25 + 1 + 4 = 5.25, y tu función devolvió 9.125"},
          never_says={"gd-perdida-sse": "parece"}),
     dict(name="predecir_sesgo_por_cada_peso",
          cells={"gd-predecir-sol": """\
@@ -430,7 +430,7 @@ def predecir(X, w, b):
     return X @ w + b * len(w)
 """},
          lost=["gd-predecir"],
-         says={"gd-predecir": "se esperaba [0.5, 4.5] y tu función devolvió [2.5, 6.5]"}),
+         says={"gd-predecir": "la predicción es 1·0.5 + 2·0.5 + 1 = 2.5, y tu función devolvió [3.5]"}),
     dict(name="paso_olvida_alpha_solo_en_b",
          cells={"gd-paso-sol": """\
 def paso(w, b, dw, db, alpha):
@@ -438,7 +438,7 @@ def paso(w, b, dw, db, alpha):
     return w - alpha * dw, b - db
 """},
          lost=["gd-paso"],
-         says={"gd-paso": "se esperaba ([0.95, -2.1], 0.6) y tu función devolvió ([0.95, -2.1], 1.5)"},
+         says={"gd-paso": "se esperaba ([0.99, 2.02], 0.47) y tu función devolvió ([0.99, 2.02], 0.2)"},
          never_says={"gd-paso": "no multiplicas"}),
     dict(name="minimos_cuadrados_unos_delante",
          cells={"gd-minimos-cuadrados-sol": """\
@@ -449,7 +449,7 @@ def minimos_cuadrados(X, y):
     return theta[:-1], float(theta[-1])
 """},
          lost=["gd-minimos-cuadrados"],
-         says={"gd-minimos-cuadrados": "se esperaba w = [1.9] y b = 1.15"}),
+         says={"gd-minimos-cuadrados": "se esperaba w = [2] y b = 1, y tu función devolvió w = [1.0] y b = 2"}),
 
     # ---- class 1: graded on fresh data and arguments, not on the notebook's own
     dict(name="entrenar_ignora_alpha",
@@ -499,7 +499,7 @@ def perdida_mse(y_obs, y_pred):
     return float(np.sum((y_obs - y_pred) ** 2) / len(y))
 """},
          lost=["gd-perdida-mse"],
-         says={"gd-perdida-mse": "se esperaba 2.8125 y tu función devolvió 0.1125"}),
+         says={"gd-perdida-mse": "la MSE es (0.25 + 1 + 4 + 0) / 4 = 1.3125, y tu función devolvió 0.0525"}),
 
     # ------------------------------------------------------------------ known-right answers
     dict(name="predecir_con_dot",
