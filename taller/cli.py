@@ -82,7 +82,7 @@ def cmd_grade(args) -> None:
 
 def limits_of(args) -> sandbox.Limits:
     return sandbox.Limits(memory_mb=args.memory_mb, processes=args.processes, file_size_mb=args.file_size_mb,
-                          tmp_mb=args.tmp_mb, output_mb=args.output_mb)
+                          tmp_mb=args.tmp_mb, output_mb=args.output_mb, threads=args.threads)
 
 
 def print_scores(table: list[dict], engine: str) -> None:
@@ -149,6 +149,8 @@ def main(argv=None) -> None:
         p.add_argument("--file-size-mb", type=int, default=d.file_size_mb, help="largest file a sandbox may write (MB)")
         p.add_argument("--tmp-mb", type=int, default=d.tmp_mb, help="size of each sandbox's /tmp (MB)")
         p.add_argument("--output-mb", type=int, default=d.output_mb, help="most the driver reads back per submission (MB)")
+        p.add_argument("--threads", type=int, default=d.threads,
+                       help="compute threads per kernel (TensorFlow, BLAS); default: cores / jobs")
         p.add_argument("--no-sandbox", action="store_true",
                        help="grade WITHOUT isolation where no sandbox can start (the report says so)")
 

@@ -113,7 +113,7 @@ def grade_nbgrader(course_template: Path, slug: str, notebook, work: Path, slot:
     target.parent.mkdir(parents=True)
     nbformat.write(notebook, str(target))
     write_kernelspec(work)
-    env = sandbox.environment({"JUPYTER_PATH": str(sandbox.WORK / "jupyter")})
+    env = sandbox.environment({"JUPYTER_PATH": str(sandbox.WORK / "jupyter")}, limits)
     argv = [sys.executable, "-m", "taller.engine_nbgrader", slug, str(cell_timeout), str(sandbox.WORK / VERDICT)]
     box = sandbox.Sandbox(work, slot, limits, isolate=isolate)
     return run_engine(work, box, argv, sandbox.WORK / "course", env, questions, total_timeout)
@@ -139,7 +139,7 @@ def grade_otter(autograder_zip: Path, slug: str, notebook, work: Path, slot: int
     write_kernelspec(work)
     inside = sandbox.WORK / "submission"
     env = sandbox.environment({"JUPYTER_PATH": str(sandbox.WORK / "jupyter"),
-                               "TALLER_KERNEL_RO": str(inside / "tests")})
+                               "TALLER_KERNEL_RO": str(inside / "tests")}, limits)
     argv = [sys.executable, "-m", "taller.otter_runner", str(inside / f"{slug}.ipynb"), str(inside / "tests"),
             str(sandbox.WORK / VERDICT), str(cell_timeout)]
     box = sandbox.Sandbox(work, slot, limits, read_only=(folder / "tests",), isolate=isolate)

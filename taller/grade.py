@@ -90,6 +90,7 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
     """Grade every submission; return the rows of grades.csv (plus a 'seconds' column per row).
 
     progress(done, total), if given, is called once before grading and after each submission."""
+    limits = sandbox.per_job(limits, jobs)
     if engine not in ENGINES:
         raise GradingError(f"taller grade: unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
     check_paths(submissions, out)

@@ -22,7 +22,7 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import taller
@@ -46,6 +46,19 @@ class Limits:
     file_size_mb: int = 512  # largest file it may write (RLIMIT_FSIZE)
     tmp_mb: int = 1024  # size of its private /tmp
     output_mb: int = 16  # the most the driver reads back: results, log
+    threads: int = 0  # compute threads of the student's kernel (TensorFlow, BLAS); 0: cores / jobs
+
+
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                    "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
+
+
+def per_job(limits: Limits, jobs: int) -> Limits:
+    """Limits with the threads left to choose set to cores / jobs: submissions graded side by side
+    then share the cores instead of each starting a pool as large as the machine."""
+    if limits.threads:
+        return limits
+    return replace(limits, threads=max(1, (os.cpu_count() or 1) // max(1, jobs)))
 
 
 class Unavailable(RuntimeError):
@@ -112,8 +125,10 @@ def bind_args(triples) -> list[str]:
     return args
 
 
-def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+def environment(extra: dict[str, str] | None = None, limits: Limits | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k in ENV_KEEP or k.startswith(ENV_KEEP_PREFIXES)}
+    if limits and limits.threads:
+        env.update({name: str(limits.threads) for name in THREAD_VARIABLES})
     env.setdefault("PATH", "/usr/bin:/bin")
     env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"
     env.update({"HOME": "/tmp/home", "TMPDIR": "/tmp", "PYTHONDONTWRITEBYTECODE": "1",

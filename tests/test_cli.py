@@ -108,3 +108,12 @@ def test_taller_called_by_full_path_needs_no_activated_environment(tmp_path):
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     total = sum(q.points for q in questions_of(SLUG))
     assert f"{total:g} / {total:g}" in proc.stdout
+
+
+def test_submissions_graded_side_by_side_share_the_cores(monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    assert sandbox.per_job(sandbox.Limits(), jobs=4).threads == 2
+    assert sandbox.per_job(sandbox.Limits(), jobs=16).threads == 1
+    assert sandbox.per_job(sandbox.Limits(threads=3), jobs=4).threads == 3
+    env = sandbox.environment({}, sandbox.Limits(threads=2))
+    assert all(env[name] == "2" for name in sandbox.THREAD_VARIABLES)
