@@ -101,9 +101,10 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
                                "pass --no-sandbox to grade without isolation")
     found = masters.find_masters(root)
     releases = {slug: root / "release" / slug / f"{slug}.ipynb" for slug in found}
-    questions = {slug: masters.questions(masters.read(path)) for slug, path in found.items()}
-    secrets = {slug: masters.secret_lines(masters.read(path)) for slug, path in found.items()}
-    titles = {slug: masters.notebook_title(masters.read(path)) for slug, path in found.items()}
+    read = {slug: masters.read(path) for slug, path in found.items()}
+    questions = {slug: masters.questions(nb) for slug, nb in read.items()}
+    secrets = {slug: masters.secret_lines(nb) for slug, nb in read.items()}
+    titles = {slug: masters.notebook_title(nb) for slug, nb in read.items()}
     tasks, refusals = intake.collect(submissions, releases)
     for r in refusals:
         log(r.console)

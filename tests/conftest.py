@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import os
+import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -63,6 +65,13 @@ def variant_cases() -> list[tuple[str, str, list[dict]]]:
 def secret_lines(slug: str) -> set[str]:
     """Lines of a master's hidden tests and reference answers that students must never see."""
     return masters.secret_lines(masters.read(ROOT / "source" / slug / f"{slug}.ipynb"))
+
+
+def plain_text(page: str) -> str:
+    """The text a browser shows of an HTML page: styles, scripts and tags (syntax highlighting
+    included) removed, entities decoded."""
+    page = re.sub(r"<(style|script)\b.*?</\1>", "", page, flags=re.S | re.I)
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
 
 
 def digest(folder: Path) -> dict[str, str]:

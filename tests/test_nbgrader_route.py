@@ -4,9 +4,7 @@ hidden test, no reference helper and no traceback through them."""
 
 from __future__ import annotations
 
-import html
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -14,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SLUGS, packs, questions_of
+from conftest import ROOT, SLUGS, packs, plain_text, questions_of
 from taller import build, masters, submissions
 
 FEEDBACK_SLUG = "01-descenso-gradiente"  # no TensorFlow: autograde takes seconds
@@ -42,12 +40,6 @@ def test_generate_assignment_writes_the_release_taller_build_writes(course, slug
     nbgrader(course, "generate_assignment", slug, "--force")
     made = course / "release" / slug / f"{slug}.ipynb"
     assert made.read_bytes() == (ROOT / "release" / slug / f"{slug}.ipynb").read_bytes()
-
-
-def plain_text(page: str) -> str:
-    """The text a browser shows: tags (syntax highlighting included) removed, entities decoded."""
-    page = re.sub(r"<(style|script)\b.*?</\1>", "", page, flags=re.S | re.I)
-    return html.unescape(re.sub(r"<[^>]+>", "", page))
 
 
 def test_generated_feedback_shows_no_hidden_test(course):

@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ENGINES, ROOT, SLUGS, questions_of
+from conftest import ENGINES, ROOT, SLUGS, plain_text, questions_of
 from taller import feedback, grade, masters, submissions
 from taller.verdicts import RunResult, Verdict
 
 
 def plain(page: Path) -> str:
-    text = re.sub(r"<(style|script)\b.*?</\1>", "", page.read_text(encoding="utf-8"), flags=re.S | re.I)
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
+    return plain_text(page.read_text(encoding="utf-8"))
 
 
 def title_text(title: str) -> str:
