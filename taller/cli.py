@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import build, grade, masters, report, sandbox, submissions
+from . import build, engines, grade, masters, report, sandbox, submissions
 
 EXAMPLE_STUDENTS = ("ana-perfecta", "bruno-parcial", "carla-sin-empezar", "diego-error")
 
@@ -80,7 +80,7 @@ def cmd_grade(args) -> None:
     with progress_bar(f"grading ({args.engine})") as progress:
         table = grade.grade(root, Path(args.submissions), args.engine, out, jobs=args.jobs,
                             cell_timeout=args.cell_timeout, total_timeout=args.timeout, limits=limits_of(args),
-                            isolate=not args.no_sandbox, progress=progress)
+                            isolate=not args.no_sandbox, progress=progress, seed=args.seed)
     print_scores(table, args.engine)
     print(f"[grade] wrote {out / 'grades.csv'}, {out / 'notas-por-estudiante.csv'}, {out / 'feedback'}/ "
           f"and the class pages {out / 'index.html'}, {out / 'resumen.html'}")
@@ -109,7 +109,7 @@ def cmd_demo(args) -> None:
         print(f"[demo] WARNING: no sandbox on this machine ({sandbox.check(limits_of(args))}); "
               "grading the examples without isolation")
         isolate = False
-    for engine in grade.ENGINES:
+    for engine in engines.EVERY_EXERCISE:
         start = time.perf_counter()
         with progress_bar(f"demo ({engine})") as progress:
             table = grade.grade(root, subs, engine, Path(args.out) / engine, jobs=args.jobs,
@@ -164,8 +164,12 @@ def main(argv=None) -> None:
 
     p = sub.add_parser("grade", help="grade SUBMISSIONS/<student>/<slug>.ipynb into OUT/grades.csv and feedback")
     p.add_argument("submissions")
-    p.add_argument("--engine", choices=grade.ENGINES, default="nbgrader")
+    p.add_argument("--engine", choices=grade.ENGINES, default="nbgrader",
+                   help="taller: hidden tests judged outside the student's kernel (exercises "
+                        + ", ".join(engines.TALLER_READY) + " for now)")
     p.add_argument("--out", default="out")
+    p.add_argument("--seed", type=int, default=None,
+                   help="taller engine: seed of the hidden inputs (default: random, written to OUT/corrida.json)")
     grading_options(p)
     p.set_defaults(func=cmd_grade)
 

@@ -146,13 +146,13 @@ def grade_otter(autograder_zip: Path, slug: str, notebook, work: Path, slot: int
     return run_engine(work, box, argv, inside, env, questions, total_timeout)
 
 
-def prepare_nbgrader(root: Path, slug: str, tmp: Path) -> Path:
+def prepare_nbgrader(root: Path, slug: str, tmp: Path, seed: int = 0) -> Path:
     """A private nbgrader course directory with this exercise generated and its gradebook."""
     from .build import make_course
     return make_course(root, slug, tmp / "courses" / slug)
 
 
-def prepare_otter(root: Path, slug: str, tmp: Path) -> Path:
+def prepare_otter(root: Path, slug: str, tmp: Path, seed: int = 0) -> Path:
     """The otter autograder zip the build wrote."""
     path = root / "autograder" / f"{slug}.zip"
     if not path.exists():
@@ -160,12 +160,57 @@ def prepare_otter(root: Path, slug: str, tmp: Path) -> Path:
     return path
 
 
+def grade_taller(spec: Path, slug: str, notebook, work: Path, slot: int, limits: sandbox.Limits,
+                 questions: list[masters.Question], cell_timeout: int, total_timeout: float,
+                 isolate: bool = True) -> RunResult:
+    """The taller engine (engine_taller.py): hidden tests judged in a process of their own, which the
+    kernel cannot reach; they are copied where the engine sandbox sees them and the kernel does not."""
+    folder = work / "submission"
+    folder.mkdir(parents=True)
+    nbformat.write(notebook, str(folder / f"{slug}.ipynb"))
+    shutil.copy(spec, work / "hidden.json")
+    write_kernelspec(work)
+    inside = sandbox.WORK / "submission"
+    env = sandbox.environment({"JUPYTER_PATH": str(sandbox.WORK / "jupyter")}, limits)
+    argv = [sys.executable, "-m", "taller.engine_taller", str(inside / f"{slug}.ipynb"),
+            str(sandbox.WORK / "hidden.json"), str(sandbox.WORK / VERDICT), str(cell_timeout)]
+    box = sandbox.Sandbox(work, slot, limits, isolate=isolate)
+    return run_engine(work, box, argv, inside, env, questions, total_timeout)
+
+
+def hidden_spec(master, seed: int) -> dict:
+    """What the taller engine's verdict process gets of a master: each question's hidden code and
+    points, and the run's seed. It never enters the student's kernel."""
+    qs = masters.questions(master)
+    return {"seed": seed, "points": {q.grade_id: q.points for q in qs},
+            "questions": {q.grade_id: "".join(code for hidden, code in masters.split_hidden(q.source) if hidden)
+                          for q in qs}}
+
+
+# Exercises whose hidden tests only exchange plain data (numbers, text, arrays, pandas) with the
+# notebook. Keras models, histories and keras-tuner objects cannot cross the boundary yet (issue 10).
+TALLER_READY = ("00-conceptos", "01-descenso-gradiente", "02-preprocesamiento")
+
+
+def prepare_taller(root: Path, slug: str, tmp: Path, seed: int = 0) -> Path:
+    if slug not in TALLER_READY:
+        raise FileNotFoundError(f"the taller engine does not grade {slug} yet (it grades {', '.join(TALLER_READY)}); "
+                                "use --engine nbgrader or otter for it")
+    path = tmp / "taller" / f"{slug}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    master = masters.read(masters.find_masters(root)[slug])
+    path.write_text(json.dumps(hidden_spec(master, seed), ensure_ascii=False), encoding="utf-8")
+    return path
+
+
 @dataclass(frozen=True)
 class Engine:
     """What the driver needs of an engine: prepare an exercise once, grade one submission."""
 
-    prepare: Callable[[Path, str, Path], Path]
+    prepare: Callable[..., Path]  # (root, slug, tmp, seed) -> what grade needs of the exercise
     grade: Callable[..., RunResult]
 
 
-ENGINES = {"nbgrader": Engine(prepare_nbgrader, grade_nbgrader), "otter": Engine(prepare_otter, grade_otter)}
+EVERY_EXERCISE = ("nbgrader", "otter")  # engines that grade every exercise today (taller demo uses them)
+ENGINES = {"nbgrader": Engine(prepare_nbgrader, grade_nbgrader), "otter": Engine(prepare_otter, grade_otter),
+           "taller": Engine(prepare_taller, grade_taller)}

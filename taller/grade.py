@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import csv
 import itertools
+import json
+from secrets import randbelow
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -86,10 +88,11 @@ def check_paths(submissions: Path, out: Path) -> None:
 
 def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, cell_timeout: int = 300,
           total_timeout: float = 1800, limits: sandbox.Limits = sandbox.Limits(), isolate: bool = True,
-          log=print, progress=None) -> list[dict]:
+          log=print, progress=None, seed: int | None = None) -> list[dict]:
     """Grade every submission; return the rows of grades.csv (plus a 'seconds' column per row).
 
-    progress(done, total), if given, is called once before grading and after each submission."""
+    progress(done, total), if given, is called once before grading and after each submission.
+    seed: the taller engine's seed for the hidden inputs (random if None; written to OUT/corrida.json)."""
     limits = sandbox.per_job(limits, jobs)
     if engine not in ENGINES:
         raise GradingError(f"taller grade: unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
@@ -109,12 +112,15 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
     for r in refusals:
         log(r.console)
     out.mkdir(parents=True, exist_ok=True)
+    seed = randbelow(2**31) if seed is None else int(seed)
+    (out / "corrida.json").write_text(json.dumps({"engine": engine, "seed": seed, "date": time.strftime("%Y-%m-%d %H:%M")},
+                                                 indent=1) + "\n", encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="taller-grade-") as tmp:
         tmp = Path(tmp)
         prepared = {}
         for slug in sorted({t.slug for t in tasks}):
             try:
-                prepared[slug] = engines.ENGINES[engine].prepare(root, slug, tmp)
+                prepared[slug] = engines.ENGINES[engine].prepare(root, slug, tmp, seed)
             except FileNotFoundError as exc:
                 raise GradingError(f"taller grade: {exc}") from exc
         def run_one(index_task):

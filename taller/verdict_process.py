@@ -1,0 +1,585 @@
+"""The verdict process of the taller engine: `python -I -m taller.verdict_process HIDDEN.json`.
+
+A fresh interpreter, started by the engine runner (engine_taller.py) inside the engine sandbox, that
+never executes student code. It holds the hidden tests of one exercise; the student's kernel never
+receives them. For each graded question the runner sends one JSON line on stdin,
+`{"question": grade_id, "socket": path}`; this process listens on that socket, the kernel's probe
+(probe.py) connects, and the question's hidden code runs *here*, with every name it takes from the
+notebook replaced by its value (plain data, read with exact types and bounds) or by a proxy whose
+calls go to the kernel and come back as plain data. When the kernel's cell has finished, the runner
+sends `{"cell_finished": error}` and this process answers one line `{"passed": bool, "error": str}`.
+
+So the comparisons, the reference helpers and the Spanish messages run with this process's own
+builtins and numpy: nothing the student patches, transforms or traces in the kernel reaches them.
+The hidden inputs are drawn from the master's seeds mixed with a per-run seed the kernel never sees.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import builtins
+import importlib
+import io
+import json
+import os
+import select
+import socket
+import struct
+import sys
+
+import numpy as np
+
+MAX_FRAME = 256 * 2**20
+MAX_DEPTH = 30
+MAX_MESSAGE = 2000
+LIBRARIES = {"numpy", "pandas", "sklearn", "scipy", "math", "os", "tempfile", "random", "keras", "tensorflow",
+             "keras_tuner", "matplotlib", "statistics", "collections", "itertools", "functools"}
+BROKEN = ("No se pudo terminar la comprobación oculta de esta pregunta: tu cuaderno dejó de responderle. "
+          "Revisa que la celda no se interrumpa y que tu código no cambie cómo se ejecutan las celdas.")
+
+
+class ProbeBroken(BaseException):
+    """The kernel stopped answering, or answered something that is not plain data. A BaseException,
+    so that a hidden test's `except Exception` cannot take it for an error of the student's code."""
+
+
+class BadData(ProbeBroken):
+    pass
+
+
+# ---------------------------------------------------------------- the connection to the kernel
+
+class Channel:
+    def __init__(self, conn: socket.socket):
+        self.conn = conn
+        self.callbacks: dict[int, object] = {}  # id -> this process's function, lent to the kernel
+        self.by_object: dict[int, int] = {}
+
+    def send(self, message) -> None:
+        data = json.dumps(message, allow_nan=True).encode("utf-8")
+        try:
+            self.conn.sendall(struct.pack(">Q", len(data)) + data)
+        except OSError as exc:
+            raise ProbeBroken(f"send: {exc}") from None
+
+    def _exact(self, n: int) -> bytes:
+        chunks = []
+        while n:
+            try:
+                chunk = self.conn.recv(min(n, 1 << 20))
+            except OSError as exc:
+                raise ProbeBroken(f"recv: {exc}") from None
+            if not chunk:
+                raise ProbeBroken("the kernel closed the connection")
+            chunks.append(chunk)
+            n -= len(chunk)
+        return b"".join(chunks)
+
+    def recv(self):
+        (size,) = struct.unpack(">Q", self._exact(8))
+        if size > MAX_FRAME:
+            raise BadData(f"a frame of {size} bytes")
+        try:
+            message = json.loads(self._exact(size).decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise BadData(f"not JSON: {exc}") from None
+        if not isinstance(message, dict):
+            raise BadData("a frame that is not an object")
+        return message
+
+    def request(self, message):
+        """Send a request; serve the kernel's callbacks until its reply comes; return the reply."""
+        self.send(message)
+        while True:
+            reply = self.recv()
+            if reply.get("op") == "callback":
+                self.serve_callback(reply)
+                continue
+            return reply
+
+    def serve_callback(self, message) -> None:
+        function = self.callbacks.get(message.get("id"))
+        if function is None:
+            raise BadData("a callback that was never lent")
+        try:
+            args = [decode(a, self) for a in expect(message.get("args"), list)]
+            kwargs = {expect(k, str): decode(v, self) for k, v in expect(message.get("kwargs"), dict).items()}
+            result = function(*args, **kwargs)
+            reply = {"ok": encode(result, self)}
+        except ProbeBroken:
+            raise
+        except Exception as exc:  # the reference raised on the student's arguments: tell the kernel
+            reply = {"raise": {"type": type(exc).__name__, "message": str(exc)[:MAX_MESSAGE]}}
+        self.send(reply)
+
+    def lend(self, function) -> int:
+        key = id(function)
+        if key not in self.by_object:
+            self.by_object[key] = len(self.callbacks) + 1
+            self.callbacks[self.by_object[key]] = function
+        return self.by_object[key]
+
+
+def expect(value, kind):
+    if type(value) is not kind:
+        raise BadData(f"expected {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+# ---------------------------------------------------------------- plain data, both ways
+
+def read_npy(text) -> np.ndarray:
+    try:
+        raw = base64.b64decode(expect(text, str), validate=True)
+        array = np.lib.format.read_array(io.BytesIO(raw), allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise BadData(f"not an .npy array: {exc}") from None
+    if type(array) is not np.ndarray or array.dtype.kind not in "biufcUSmM" or array.dtype.fields is not None:
+        raise BadData(f"an array of dtype {array.dtype}")
+    return array
+
+
+def write_npy(array: np.ndarray) -> str:
+    buffer = io.BytesIO()
+    np.lib.format.write_array(buffer, np.asarray(array), allow_pickle=False)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+PLAIN = (type(None), bool, int, float, str)
+
+
+def decode(data, channel: Channel, depth: int = 0):
+    """A value the kernel sent, rebuilt from plain data with exact types; a proxy for what stays there."""
+    if depth > MAX_DEPTH:
+        raise BadData("a value nested too deeply")
+    if type(data) in PLAIN:
+        return data
+    if type(data) is list:
+        return [decode(v, channel, depth + 1) for v in data]
+    if type(data) is not dict or len(data) < 1:
+        raise BadData(f"unexpected {type(data).__name__}")
+    tag = next(iter(data))
+    body = data[tag]
+    if tag == "$tuple":
+        return tuple(decode(v, channel, depth + 1) for v in expect(body, list))
+    if tag == "$set":
+        return {hashable(decode(v, channel, depth + 1)) for v in expect(body, list)}
+    if tag == "$dict":
+        pairs = expect(body, list)
+        return {hashable(decode(expect(p, list)[0], channel, depth + 1)): decode(p[1], channel, depth + 1)
+                for p in pairs if len(p) == 2}
+    if tag == "$nd":
+        return read_npy(body)
+    if tag == "$np":
+        array = read_npy(body)
+        if array.ndim != 0:
+            raise BadData("a numpy scalar with a shape")
+        return array[()]
+    if tag == "$list_array":
+        return np.array([decode(v, channel, depth + 1) for v in expect(body, list)], dtype=object)
+    if tag in ("$frame", "$series", "$index"):
+        return decode_pandas(tag, body, channel, depth)
+    if tag == "$module":
+        return library(expect(body, str), "")
+    if tag == "$class":
+        module, qualname = expect(body, list)
+        return library(expect(module, str), expect(qualname, str))
+    if tag == "$fn":
+        return RemoteFunction(channel, expect(body, int), str(data.get("name", ""))[:100])
+    if tag == "$obj":
+        return RemoteObject(channel, expect(body, int), str(data.get("type", ""))[:200])
+    if tag == "$cb":
+        function = channel.callbacks.get(body)
+        if function is None:
+            raise BadData("a callback that was never lent")
+        return function
+    raise BadData(f"unknown tag {tag[:20]!r}")
+
+
+def hashable(value):
+    try:
+        hash(value)
+    except TypeError:
+        raise BadData("an unhashable key") from None
+    return value
+
+
+def decode_values(body, channel, depth):
+    body = expect(body, dict)
+    if "$nd" in body:
+        values = read_npy(body["$nd"])
+    else:
+        values = np.array([decode(v, channel, depth + 1) for v in expect(body.get("$values"), list)], dtype=object)
+    dtype = body.get("dtype")
+    return values, (expect(dtype, str) if dtype is not None else None)
+
+
+def decode_pandas(tag, body, channel, depth):
+    import pandas as pd
+
+    body = expect(body, dict)
+
+    def index(d):
+        d = expect(expect(d, dict).get("$index"), dict)
+        values, dtype = decode_values(d.get("values"), channel, depth + 1)
+        return pd.Index(values, name=decode(d.get("name"), channel, depth + 1), dtype=pandas_dtype(dtype))
+
+    try:
+        if tag == "$index":
+            return index({"$index": body})
+        if tag == "$series":
+            values, dtype = decode_values(body.get("values"), channel, depth)
+            return pd.Series(values, index=index(body.get("index")), name=decode(body.get("name"), channel, depth + 1),
+                             dtype=pandas_dtype(dtype))
+        columns = [hashable(decode(c, channel, depth + 1)) for c in expect(body.get("columns"), list)]
+        frame = pd.DataFrame(index=index(body.get("index")))
+        for j, (column, values) in enumerate(zip(columns, expect(body.get("data"), list))):
+            array, dtype = decode_values(values, channel, depth)
+            frame.insert(j, column, pd.Series(array, index=frame.index, dtype=pandas_dtype(dtype)), allow_duplicates=True)
+        return frame
+    except (TypeError, ValueError) as exc:
+        raise BadData(f"a pandas value that does not rebuild: {exc}") from None
+
+
+SAFE_PANDAS_DTYPES = {"object", "string", "category", "bool", "boolean"}
+
+
+def pandas_dtype(name):
+    if name is None:
+        return None
+    if name in SAFE_PANDAS_DTYPES or name.rstrip("0123456789").lower() in {"int", "uint", "float", "complex"}:
+        return name
+    if name.startswith(("datetime64", "timedelta64")):
+        return name
+    return None
+
+
+def library(module: str, qualname: str):
+    """A module or class the notebook imported, taken from this process's own imports."""
+    if module.split(".")[0] not in LIBRARIES:
+        raise BadData(f"the notebook's name {module}.{qualname} is not a library this grader imports")
+    try:
+        value = importlib.import_module(module)
+        for part in qualname.split(".") if qualname else []:
+            value = getattr(value, part)
+    except (ImportError, AttributeError) as exc:
+        raise BadData(f"{module}.{qualname}: {exc}") from None
+    return value
+
+
+def encode(value, channel: Channel, depth: int = 0):
+    """What this process sends to the kernel: arguments for the student's functions."""
+    if depth > MAX_DEPTH:
+        raise TypeError("value nested too deeply")
+    kind = type(value)
+    if value is None or kind in (bool, int, float, str):
+        return value
+    if kind is list:
+        return [encode(v, channel, depth + 1) for v in value]
+    if kind is tuple:
+        return {"$tuple": [encode(v, channel, depth + 1) for v in value]}
+    if kind in (set, frozenset):
+        return {"$set": [encode(v, channel, depth + 1) for v in value]}
+    if kind is dict:
+        return {"$dict": [[encode(k, channel, depth + 1), encode(v, channel, depth + 1)] for k, v in value.items()]}
+    if kind is np.ndarray and value.dtype.kind in "biufcUSmM":
+        return {"$nd": write_npy(value)}
+    if isinstance(value, np.generic) and value.dtype.kind in "biufcUSmM":
+        return {"$np": write_npy(np.asarray(value))}
+    if isinstance(value, (RemoteFunction, RemoteObject)):
+        return {"$ref": value._handle}
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and kind in (pandas.DataFrame, pandas.Series) or (
+            pandas is not None and isinstance(value, pandas.Index)):
+        return encode_pandas(value, channel, depth)
+    if callable(value) and not isinstance(value, type):
+        return {"$cb": channel.lend(value)}
+    raise TypeError(f"the hidden test passes a {kind.__name__} to the student's code: only plain data can go")
+
+
+def encode_pandas(value, channel, depth):
+    import pandas as pd
+
+    def values(v):
+        array = v.to_numpy()
+        if array.dtype.kind in "biufcUSmM":
+            return {"$nd": write_npy(array), "dtype": str(v.dtype)}
+        return {"$values": [encode(x, channel, depth + 2) for x in array.tolist()], "dtype": str(v.dtype)}
+
+    def index(i):
+        return {"$index": {"values": values(i), "name": encode(i.name, channel, depth + 1)}}
+
+    if isinstance(value, pd.Index):
+        return index(value)
+    if isinstance(value, pd.Series):
+        return {"$series": {"values": values(value), "index": index(value.index), "name": encode(value.name, channel, depth + 1)}}
+    return {"$frame": {"columns": [encode(c.item() if hasattr(c, "item") else c, channel, depth + 1) for c in value.columns],
+                       "index": index(value.index), "data": [values(value.iloc[:, j]) for j in range(value.shape[1])]}}
+
+
+# ---------------------------------------------------------------- what stays in the kernel
+
+def raised(reply):
+    """The student's exception, rebuilt as an exception of this process with the same type name."""
+    info = expect(reply.get("raise"), dict)
+    name = str(info.get("type", "Exception"))[:100]
+    message = str(info.get("message", ""))[:MAX_MESSAGE]
+    kind = getattr(builtins, name, None)
+    if not (isinstance(kind, type) and issubclass(kind, Exception)):
+        kind = type(name if name.isidentifier() else "Exception", (Exception,), {})
+        kind.__module__ = str(info.get("module", "alumno"))[:100]
+    return kind(message)
+
+
+def answer(channel, reply):
+    if "raise" in reply:
+        raise raised(reply)
+    if "ok" not in reply:
+        raise BadData("a reply without a value")
+    return decode(reply["ok"], channel)
+
+
+class RemoteFunction:
+    """A function of the notebook. Calling it runs it in the kernel, on copies of the arguments; the
+    result comes back as plain data, and arrays, frames, lists and dicts the call changed are changed
+    here too, so that a test can see that the student's code modified its inputs."""
+
+    __slots__ = ("_channel", "_handle", "__name__")
+
+    def __init__(self, channel, handle, name):
+        self._channel, self._handle, self.__name__ = channel, handle, name or "función"
+
+    def __call__(self, *args, **kwargs):
+        ch = self._channel
+        reply = ch.request({"op": "call", "target": self._handle, "args": [encode(a, ch) for a in args],
+                            "kwargs": {k: encode(v, ch) for k, v in kwargs.items()}})
+        result = answer(ch, reply)
+        after = reply.get("after") or []
+        for original, changed in zip(args, after if type(after) is list else []):
+            if changed is not None:
+                write_back(original, decode(changed, ch))
+        after_kw = reply.get("after_kw") or {}
+        for key, changed in (after_kw.items() if type(after_kw) is dict else []):
+            if key in kwargs and changed is not None:
+                write_back(kwargs[key], decode(changed, ch))
+        return result
+
+    def __getattr__(self, name):
+        if name.startswith("_") and name not in ("__globals__", "__doc__", "__module__", "__qualname__"):
+            raise AttributeError(name)
+        return answer(self._channel, self._channel.request({"op": "getattr", "target": self._handle, "name": name}))
+
+    def __repr__(self):
+        return f"<función {self.__name__} del cuaderno>"
+
+
+def write_back(original, changed) -> None:
+    """Make this process's argument show what the student's code did to its copy."""
+    import pandas as pd
+
+    if type(original) is np.ndarray:
+        if type(changed) is np.ndarray and changed.shape == original.shape:
+            if original.flags.writeable:
+                np.copyto(original, changed, casting="unsafe")
+    elif type(original) is list and type(changed) is list:
+        original[:] = changed
+    elif type(original) is dict and type(changed) is dict:
+        original.clear()
+        original.update(changed)
+    elif type(original) is pd.DataFrame and type(changed) is pd.DataFrame and not original.equals(changed):
+        for column in [c for c in original.columns if c not in changed.columns]:
+            del original[column]
+        gone = original.index.difference(changed.index)
+        if len(gone):
+            original.drop(index=gone, inplace=True)
+        for column in changed.columns:
+            original[column] = changed[column].reindex(original.index)
+    elif type(original) is pd.Series and type(changed) is pd.Series and not original.equals(changed):
+        if changed.index.equals(original.index):
+            original[:] = changed.to_numpy()
+
+
+class RemoteObject:
+    """Any other object of the notebook (a namespace, a fitted transformer...). Reading an attribute or
+    an item brings back plain data. It never answers comparisons, truth or hashing with the student's
+    code: those are this process's own (identity), so an object that says it equals everything does
+    not equal anything here."""
+
+    __slots__ = ("_channel", "_handle", "_type")
+
+    def __init__(self, channel, handle, type_name):
+        self._channel, self._handle, self._type = channel, handle, type_name
+
+    def _ask(self, **request):
+        return self._channel.request({"target": self._handle, **request})
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return answer(self._channel, self._ask(op="getattr", name=name))
+
+    def __getitem__(self, key):
+        return answer(self._channel, self._ask(op="getitem", key=encode(key, self._channel)))
+
+    def __setitem__(self, key, value):
+        answer(self._channel, self._ask(op="setitem", key=encode(key, self._channel), value=encode(value, self._channel)))
+
+    def __contains__(self, key):
+        return answer(self._channel, self._ask(op="contains", key=encode(key, self._channel))) is True
+
+    def __len__(self):
+        n = answer(self._channel, self._ask(op="len"))
+        if type(n) is not int or n < 0:
+            raise BadData("len() that is not a count")
+        return n
+
+    def get(self, key, default=None):
+        reply = self._ask(op="getitem", key=encode(key, self._channel), default_missing=True)
+        return default if reply.get("missing") is True else answer(self._channel, reply)
+
+    def pop(self, key, *default):
+        reply = self._ask(op="delitem", key=encode(key, self._channel))
+        if reply.get("missing") is True:
+            if default:
+                return default[0]
+            raise KeyError(key)
+        return answer(self._channel, reply)
+
+    def update(self, other=(), **more):
+        for key, value in dict(other, **more).items():
+            self[key] = value
+
+    def __repr__(self):
+        return f"<objeto {self._type} del cuaderno>"
+
+
+# ---------------------------------------------------------------- running one question
+
+def free_names(code: str) -> list[str]:
+    """Names a hidden block reads without defining them: what it takes from the notebook."""
+    tree = ast.parse(code)
+    assigned, loaded = set(), []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, (ast.Store, ast.Del)):
+                assigned.add(node.id)
+            elif node.id not in loaded:
+                loaded.append(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            assigned.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            assigned.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.arg):
+            assigned.add(node.arg)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            assigned.add(node.name)
+    return [n for n in loaded if n not in assigned and not hasattr(builtins, n)]
+
+
+def namespace_for(code: str, channel: Channel) -> dict:
+    namespace = {"__name__": "__main__", "__builtins__": builtins}
+    for name in free_names(code):
+        reply = channel.request({"op": "get", "name": name})
+        if reply.get("missing") is True:
+            continue  # the hidden code meets a NameError, as it would in the kernel
+        namespace[name] = answer(channel, reply)
+    return namespace
+
+
+def run_question(code: str, channel: Channel) -> tuple[bool, str]:
+    """Run a hidden block against the kernel; (passed, "Type: message")."""
+    try:
+        compiled = compile(code, "<pruebas ocultas>", "exec")
+        exec(compiled, namespace_for(code, channel))
+    except ProbeBroken:
+        raise
+    except Exception as exc:  # the hidden test failed: its message is the feedback
+        return False, f"{type(exc).__name__}: {exc}"[:MAX_MESSAGE * 2]
+    return True, ""
+
+
+def seeded_generators(run_seed: int) -> None:
+    """The master's `np.random.default_rng(k)` draws from (run_seed, k): inputs the kernel cannot know
+    in advance, the same for every submission of one run, reproducible from the recorded seed."""
+    original = np.random.default_rng
+
+    def default_rng(seed=None):
+        if type(seed) is int:
+            return original([run_seed, seed])
+        return original(seed)
+
+    np.random.default_rng = default_rng
+
+
+def listen(path: str) -> socket.socket:
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    os.chmod(path, 0o600)
+    server.listen(1)
+    return server
+
+
+class Lines:
+    """JSON lines from the runner on a file descriptor, readable with select (no hidden read-ahead)."""
+
+    def __init__(self, fd: int):
+        self.fd, self.buffer = fd, b""
+
+    def waiting(self) -> bool:
+        return b"\n" in self.buffer
+
+    def read(self):
+        while b"\n" not in self.buffer:
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                return None
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return json.loads(line)
+
+
+def judge(grade_id: str, code: str, server: socket.socket, commands: Lines) -> tuple[bool, str]:
+    """Wait for the kernel's probe (or for its cell to end without it), run the hidden block."""
+    result = None
+    ready = [] if commands.waiting() else select.select([server, commands.fd], [], [])[0]
+    if server in ready:
+        conn, _ = server.accept()
+        channel = Channel(conn)
+        try:
+            result = run_question(code, channel)
+            channel.send({"op": "done"})
+        except ProbeBroken as exc:
+            sys.stderr.write(f"[verdict] {grade_id}: {exc}\n")
+            result = None
+        conn.close()
+    finished = commands.read() or {}
+    cell_error = str(finished.get("cell_finished") or "")
+    if result is None:
+        return False, cell_error or f"ProbeError: {BROKEN}"
+    return result
+
+
+def main(hidden_path: str) -> int:
+    with open(hidden_path, encoding="utf-8") as f:
+        spec = json.load(f)
+    seeded_generators(int(spec["seed"]))
+    protocol = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+    os.dup2(2, 1)  # what the hidden code prints never mixes with the protocol
+    commands = Lines(0)
+    while (command := commands.read()) is not None:
+        grade_id, path = command["question"], command["socket"]
+        server = listen(path)
+        protocol.write(json.dumps({"listening": grade_id}) + "\n")
+        try:
+            passed, error = judge(grade_id, spec["questions"][grade_id], server, commands)
+        finally:
+            server.close()
+            if os.path.exists(path):
+                os.unlink(path)
+        protocol.write(json.dumps({"question": grade_id, "passed": passed, "error": error}) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
