@@ -21,11 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from taller import build, grade, masters, submissions
+from taller import build, engines, grade, masters, submissions
 
 ROOT = Path(__file__).resolve().parents[1]
 SLUGS = sorted(masters.find_masters(ROOT))
-ENGINES = grade.ENGINES
+ENGINES = engines.EVERY_EXERCISE  # the full matrix; the taller engine has fixtures of its own
+TALLER_SLUGS = [slug for slug in SLUGS if slug in engines.TALLER_READY]
+TALLER_SEED = 20261128  # fixed here so that a failure can be replayed; taller grade picks one at random
 FULL_MATRIX = os.environ.get("TALLER_FULL_MATRIX") == "1"
 # A crashing first answer cell is the harness's business, not an exercise's: two light exercises
 # prove it (each TensorFlow notebook graded costs about half a minute per engine).
@@ -106,15 +108,15 @@ def read_grades(path: Path) -> dict[tuple[str, str, str], dict]:
         return {(r["student"], r["notebook"], r["question"]): r for r in csv.DictReader(f)}
 
 
-def grade_with_both_engines(folder: Path, out_root: Path, **limits) -> dict[str, dict]:
-    """Grade a class folder with both engines at once (each run uses 2 workers); read the rows."""
+def grade_with_both_engines(folder: Path, out_root: Path, engines=ENGINES, **limits) -> dict[str, dict]:
+    """Grade a class folder with each engine at once (each run uses 2 workers); read the rows."""
     def run(engine):
         out = out_root / engine
-        grade.grade(ROOT, folder, engine, out, jobs=2, log=lambda *_: None, **limits)
+        grade.grade(ROOT, folder, engine, out, jobs=2, log=lambda *_: None, seed=TALLER_SEED, **limits)
         return engine, {"rows": read_grades(out / "grades.csv"), "out": out}
 
-    with ThreadPoolExecutor(max_workers=len(ENGINES)) as pool:
-        return dict(pool.map(run, ENGINES))
+    with ThreadPoolExecutor(max_workers=len(engines)) as pool:
+        return dict(pool.map(run, engines))
 
 
 @pytest.fixture(scope="session")
@@ -125,4 +127,20 @@ def graded(class_folder, tmp_path_factory) -> dict[str, dict]:
     result = grade_with_both_engines(class_folder, tmp_path_factory.mktemp("notas"),
                                      cell_timeout=120, total_timeout=900)
     result["submissions_unchanged"] = digest(class_folder) == before
+    return result
+
+
+@pytest.fixture(scope="session")
+def graded_taller(class_folder, graded, tmp_path_factory) -> dict:
+    """The same submissions, for the exercises the taller engine grades, graded with it (after the
+    other engines, so that the machine's two cores are not shared four ways)."""
+    folder = tmp_path_factory.mktemp("entregas-taller")
+    for path in class_folder.glob("*/*.ipynb"):
+        if path.stem in TALLER_SLUGS:
+            (folder / path.parent.name).mkdir(exist_ok=True)
+            shutil.copy(path, folder / path.parent.name / path.name)
+    before = digest(folder)
+    result = grade_with_both_engines(folder, tmp_path_factory.mktemp("notas-taller"), engines=("taller",),
+                                     cell_timeout=120, total_timeout=900)["taller"]
+    result["submissions_unchanged"] = digest(folder) == before
     return result
