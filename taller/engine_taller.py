@@ -45,9 +45,8 @@ class Verdicts:
     """The verdict process and its line protocol."""
 
     def __init__(self, hidden: str):
-        env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "OMP_NUM_THREADS",
-                                                          "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env = dict(os.environ)  # the runner's: set by the driver, out of the kernel's reach
+        env.update({"PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "3"})
         self.proc = subprocess.Popen([sys.executable, "-I", "-m", "taller.verdict_process", hidden],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
                                      cwd=os.path.dirname(hidden), text=True, bufsize=1)

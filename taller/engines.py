@@ -189,7 +189,8 @@ def hidden_spec(master, seed: int) -> dict:
 
 # Exercises whose hidden tests only exchange plain data (numbers, text, arrays, pandas) with the
 # notebook. Keras models, histories and keras-tuner objects cannot cross the boundary yet (issue 10).
-TALLER_READY = ("00-conceptos", "01-descenso-gradiente", "02-preprocesamiento")
+TALLER_READY = ("00-conceptos", "01-descenso-gradiente", "02-preprocesamiento", "03-redes-densas", "04-redes-recurrentes",
+                "05-regularizacion")
 
 
 def prepare_taller(root: Path, slug: str, tmp: Path, seed: int = 0) -> Path:

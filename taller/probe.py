@@ -30,6 +30,7 @@ MAX_FRAME = 256 * 2**20
 _objects = {}  # handle -> object kept in the kernel for the verdict
 _stubs = {}  # verdict callback id -> the kernel-side function that calls it
 _conn = [None]
+_vid_of = {}  # id(model here) -> id of the verdict's model it is a copy of
 
 
 def _send(message):
@@ -113,6 +114,19 @@ def encode(value, depth=0):
                                 "name": encode(value.name, depth + 1)}}
         if isinstance(value, pandas.Index) and kind.__module__.startswith("pandas"):
             return _encode_index(value, depth)
+    keras = sys.modules.get("keras")
+    if keras is not None:
+        if isinstance(value, keras.Model):
+            return {"$model": _model_data(value)}
+        if isinstance(value, keras.callbacks.History):
+            model = value.model
+            return {"$history": {"history": encode(value.history, depth + 1), "params": encode(dict(value.params or {}), depth + 1),
+                                 "epoch": encode(list(getattr(value, "epoch", [])), depth + 1),
+                                 "model": None if model is None else encode(model, depth + 1)}}
+        if isinstance(value, keras.callbacks.Callback) and kind.__module__.startswith("keras."):
+            return {"$callback": [kind.__module__, kind.__qualname__],
+                    "attrs": {k: v for k, v in vars(value).items()
+                              if not k.startswith("_") and type(v) in (type(None), bool, int, float, str)}}
     if _conn_stub_id(value) is not None:
         return {"$cb": _conn_stub_id(value)}
     if isinstance(value, types.ModuleType):
@@ -122,6 +136,51 @@ def encode(value, depth=0):
     if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.LambdaType)):
         return {"$fn": _keep(value), "name": str(getattr(value, "__name__", "función"))}
     return {"$obj": _keep(value), "type": _type_name(value)}
+
+
+def _model_data(model):
+    compiled = model.get_compile_config() if getattr(model, "compiled", False) else None
+    try:
+        json.dumps(compiled)
+    except (TypeError, ValueError):
+        compiled = None
+    optimizer = getattr(model, "optimizer", None) if compiled else None
+    return {"json": model.to_json(), "weights": [_npy(w) for w in model.get_weights()], "compile": compiled,
+            "optimizer": [_npy(v.numpy()) for v in optimizer.variables] if optimizer is not None else [],
+            "handle": _keep(model), "vid": _vid_of.get(id(model))}
+
+
+def _set_state(model, data):
+    """Weights, compile settings and optimizer state from the verdict's copy of a model."""
+    weights = [_unnpy(w) for w in data["weights"]]
+    if weights and [tuple(w.shape) for w in model.get_weights()] == [w.shape for w in weights]:
+        model.set_weights(weights)
+    if data.get("compile") and data["compile"] != (model.get_compile_config() if getattr(model, "compiled", False) else None):
+        model.compile_from_config(data["compile"])
+    state = [_unnpy(v) for v in data.get("optimizer") or []]
+    optimizer = getattr(model, "optimizer", None) if getattr(model, "compiled", False) else None
+    if state and optimizer is not None:
+        if not optimizer.variables:
+            optimizer.build(model.trainable_variables)
+        if [tuple(v.shape) for v in optimizer.variables] == [v.shape for v in state]:
+            for variable, value in zip(optimizer.variables, state):
+                variable.assign(value)
+        elif state[0].shape == () and state[0].dtype.kind in "iu":
+            optimizer.iterations.assign(int(state[0]))
+
+
+def _decode_model(data):
+    import keras
+
+    known = _objects.get(data.get("handle"))
+    if known is None and data.get("vid") is not None:
+        known = next((m for k, m in _objects.items() if _vid_of.get(k) == data["vid"]), None)
+    model = known if known is not None else keras.models.model_from_json(data["json"])
+    if known is None:
+        _keep(model)
+        _vid_of[id(model)] = data.get("vid")
+    _set_state(model, data)
+    return model
 
 
 def _encode_values(series, depth):
@@ -163,6 +222,17 @@ def decode(data):
         return _decode_pandas(data)
     if "$ref" in data:
         return _objects[data["$ref"]]
+    if "$model" in data:
+        return _decode_model(data["$model"])
+    if "$history" in data:
+        import keras
+
+        h = data["$history"]
+        history = keras.callbacks.History()
+        history.history, history.params, history.epoch = decode(h["history"]), decode(h["params"]), decode(h["epoch"])
+        if h.get("model") is not None:
+            history.set_model(decode(h["model"]))
+        return history
     if "$cb" in data:
         return _stub(data["$cb"])
     raise ValueError(f"unknown value {sorted(data)[:3]}")
@@ -207,7 +277,11 @@ def _stub(callback_id):
         def referencia(*args, **kwargs):
             _send({"op": "callback", "id": callback_id, "args": [encode(a) for a in args],
                    "kwargs": {k: encode(v) for k, v in kwargs.items()}})
-            return _wait_reply()
+            result, after = _wait_reply()
+            for arg, changed in zip(args, after):
+                if changed is not None and _mutable(arg):
+                    decode(changed)  # a model the reference compiled or trained: same object, new state
+            return result
 
         referencia._taller_callback = callback_id
         _stubs[callback_id] = referencia
@@ -216,7 +290,15 @@ def _stub(callback_id):
 
 def _mutable(value):
     kind = type(value)
-    return kind.__module__ in ("numpy", "pandas.core.frame", "pandas.core.series") or kind in (list, dict)
+    keras = sys.modules.get("keras")
+    return (kind.__module__ in ("numpy", "pandas.core.frame", "pandas.core.series") or kind in (list, dict)
+            or (keras is not None and isinstance(value, keras.Model)))
+
+
+def _changed(value, before):
+    """The value as it is after a call, or None if the call left it as it was."""
+    now = encode(value)
+    return None if json.dumps(now) == before else now
 
 
 def _answer(request):
@@ -230,9 +312,11 @@ def _answer(request):
     if op == "call":
         args = [decode(a) for a in request["args"]]
         kwargs = {k: decode(v) for k, v in request["kwargs"].items()}
+        before = [json.dumps(encode(a)) if _mutable(a) else None for a in args]
+        before_kw = {k: json.dumps(encode(v)) for k, v in kwargs.items() if _mutable(v)}
         result = target(*args, **kwargs)
-        after = [encode(a) if _mutable(a) else None for a in args]
-        after_kw = {k: encode(v) for k, v in kwargs.items() if _mutable(v)}
+        after = [None if b is None else _changed(a, b) for a, b in zip(args, before)]
+        after_kw = {k: _changed(kwargs[k], b) for k, b in before_kw.items()}
         return {"ok": encode(result), "after": after, "after_kw": after_kw}
     if op == "getattr":
         value = getattr(target, request["name"])
@@ -267,7 +351,26 @@ def _user_namespace():
 
 def _error(exc):
     kind = type(exc)
-    return {"raise": {"type": kind.__name__, "module": kind.__module__, "message": str(exc)[:2000]}}
+    error = {"type": kind.__name__, "module": kind.__module__, "message": str(exc)[:2000]}
+    if getattr(exc, "_taller_token", None) is not None:
+        error["token"] = exc._taller_token
+    return {"raise": error}
+
+
+def _rebuilt(info):
+    """An exception the verdict's function raised, to raise here; it carries the verdict's token so
+    that, if it leaves the student's code, the verdict gets its own exception back."""
+    import builtins
+
+    kind = getattr(builtins, str(info.get("type")), None)
+    if not (isinstance(kind, type) and issubclass(kind, Exception)):
+        kind = type(str(info.get("type") or "Exception"), (Exception,), {})
+    try:
+        exc = kind(info.get("message", ""))
+    except TypeError:
+        exc = Exception(info.get("message", ""))
+    exc._taller_token = info.get("token")
+    return exc
 
 
 def _serve_one(request):
@@ -284,8 +387,8 @@ def _wait_reply():
         message = _recv()
         if "op" not in message:
             if "raise" in message:
-                raise RuntimeError(message["raise"].get("message", ""))
-            return decode(message.get("ok"))
+                raise _rebuilt(message["raise"])
+            return decode(message.get("ok")), message.get("after") or []
         if message["op"] == "done":
             raise ConnectionError("verdict finished during a call")
         _serve_one(message)

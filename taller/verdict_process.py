@@ -55,6 +55,10 @@ class Channel:
         self.conn = conn
         self.callbacks: dict[int, object] = {}  # id -> this process's function, lent to the kernel
         self.by_object: dict[int, int] = {}
+        self.models: dict[int, tuple[object, int]] = {}  # id(model here) -> (model, handle of its original there)
+        self.by_handle: dict[int, object] = {}  # handle there -> model here
+        self.own_models: dict[int, object] = {}  # models made here and lent to the kernel, by id
+        self.raised: dict[int, BaseException] = {}  # exceptions this process's functions raised in a call
 
     def send(self, message) -> None:
         data = json.dumps(message, allow_nan=True).encode("utf-8")
@@ -105,12 +109,15 @@ class Channel:
         try:
             args = [decode(a, self) for a in expect(message.get("args"), list)]
             kwargs = {expect(k, str): decode(v, self) for k, v in expect(message.get("kwargs"), dict).items()}
+            before = [model_state(a) for a in args]
             result = function(*args, **kwargs)
-            reply = {"ok": encode(result, self)}
+            reply = {"ok": encode(result, self),
+                     "after": [None if b is None or model_state(a) == b else encode(a, self) for a, b in zip(args, before)]}
         except ProbeBroken:
             raise
         except Exception as exc:  # the reference raised on the student's arguments: tell the kernel
-            reply = {"raise": {"type": type(exc).__name__, "message": str(exc)[:MAX_MESSAGE]}}
+            self.raised[id(exc)] = exc
+            reply = {"raise": {"type": type(exc).__name__, "message": str(exc)[:MAX_MESSAGE], "token": id(exc)}}
         self.send(reply)
 
     def lend(self, function) -> int:
@@ -119,6 +126,36 @@ class Channel:
             self.by_object[key] = len(self.callbacks) + 1
             self.callbacks[self.by_object[key]] = function
         return self.by_object[key]
+
+
+def model_state(value):
+    """A Keras model's weights, compile settings and optimizer state, to tell whether a call changed it."""
+    keras = sys.modules.get("keras")
+    if keras is None or not isinstance(value, keras.Model):
+        return None
+    return json.dumps(model_data(value), sort_keys=True)
+
+
+def model_data(model) -> dict:
+    compiled = model.get_compile_config() if getattr(model, "compiled", False) else None
+    optimizer = getattr(model, "optimizer", None) if compiled else None
+    return {"json": model.to_json(), "weights": [write_npy(w) for w in model.get_weights()], "compile": compiled,
+            "optimizer": [write_npy(v.numpy()) for v in optimizer.variables] if optimizer is not None else []}
+
+
+def set_optimizer_state(model, state: list) -> None:
+    """The optimizer's variables as the other side has them; only its step count if they do not
+    match (an optimizer that was never built has no slots yet)."""
+    optimizer = getattr(model, "optimizer", None) if getattr(model, "compiled", False) else None
+    if not state or optimizer is None:
+        return
+    if not optimizer.variables:
+        optimizer.build(model.trainable_variables)
+    if [tuple(v.shape) for v in optimizer.variables] == [v.shape for v in state]:
+        for variable, value in zip(optimizer.variables, state):
+            variable.assign(value)
+    elif state[0].shape == () and state[0].dtype.kind in "iu":
+        optimizer.iterations.assign(int(state[0]))
 
 
 def expect(value, kind):
@@ -180,6 +217,12 @@ def decode(data, channel: Channel, depth: int = 0):
         return np.array([decode(v, channel, depth + 1) for v in expect(body, list)], dtype=object)
     if tag in ("$frame", "$series", "$index"):
         return decode_pandas(tag, body, channel, depth)
+    if tag == "$model":
+        return decode_model(expect(body, dict), channel)
+    if tag == "$history":
+        return decode_history(expect(body, dict), channel, depth)
+    if tag == "$callback":
+        return decode_callback(data, channel)
     if tag == "$module":
         return library(expect(body, str), "")
     if tag == "$class":
@@ -195,6 +238,79 @@ def decode(data, channel: Channel, depth: int = 0):
             raise BadData("a callback that was never lent")
         return function
     raise BadData(f"unknown tag {tag[:20]!r}")
+
+
+def decode_model(body, channel):
+    """A Keras model the kernel sent: its JSON config rebuilt with Keras's safe mode (no lambdas, no
+    code), then its weights (same shapes), compile settings and optimizer state. A model that has
+    crossed before is the same object here, with its new state, as it is the same object there."""
+    import keras
+
+    handle, vid = body.get("handle"), body.get("vid")
+    known = channel.own_models.get(vid) if type(vid) is int else None
+    if known is None and type(handle) is int and handle in channel.by_handle:
+        known = channel.by_handle[handle]
+    try:
+        if known is not None:
+            model = known
+        else:
+            model = keras.saving.deserialize_keras_object(json.loads(expect(body.get("json"), str)), safe_mode=True)
+            if not isinstance(model, keras.Model):
+                raise BadData("a model config that is not a model")
+        weights = [read_npy(w) for w in expect(body.get("weights"), list)]
+        if weights:
+            if [tuple(w.shape) for w in model.get_weights()] != [w.shape for w in weights]:
+                raise BadData("model weights of other shapes than its config")
+            model.set_weights(weights)
+        compiled = body.get("compile")
+        if compiled is not None and compiled != (model.get_compile_config() if getattr(model, "compiled", False) else None):
+            model.compile_from_config(expect(compiled, dict))
+        if compiled is not None:
+            set_optimizer_state(model, [read_npy(v) for v in expect(body.get("optimizer") or [], list)])
+    except ProbeBroken:
+        raise
+    except Exception as exc:  # the config is the kernel's: anything it makes Keras raise is bad data
+        raise BadData(f"a model that does not rebuild: {type(exc).__name__}: {str(exc)[:300]}") from None
+    if type(handle) is int:
+        channel.models[id(model)] = (model, handle)
+        channel.by_handle[handle] = model
+    return model
+
+
+def decode_history(body, channel, depth):
+    import keras
+
+    history = keras.callbacks.History()
+    history.history = expect(decode(body.get("history"), channel, depth + 1), dict)
+    history.params = expect(decode(body.get("params"), channel, depth + 1), dict)
+    history.epoch = expect(decode(body.get("epoch"), channel, depth + 1), list)
+    if body.get("model") is not None:
+        model = decode(body["model"], channel, depth + 1)
+        if not isinstance(model, keras.Model):
+            raise BadData("a history whose model is not a model")
+        history.set_model(model)
+    return history
+
+
+def decode_callback(data, channel):
+    """A Keras callback (EarlyStopping...) rebuilt from its class and its plain attributes."""
+    import inspect
+
+    import keras
+
+    module, qualname = expect(data.get("$callback"), list)
+    kind = library(expect(module, str), expect(qualname, str))
+    if not (isinstance(kind, type) and issubclass(kind, keras.callbacks.Callback)):
+        raise BadData("a callback class that is not a Keras callback")
+    attrs = {expect(k, str): v for k, v in expect(data.get("attrs"), dict).items() if type(v) in PLAIN}
+    try:
+        accepted = inspect.signature(kind).parameters
+        callback = kind(**{k: v for k, v in attrs.items() if k in accepted})
+        for k, v in attrs.items():
+            setattr(callback, k, v)
+    except (TypeError, ValueError) as exc:
+        raise BadData(f"a callback that does not rebuild: {exc}") from None
+    return callback
 
 
 def hashable(value):
@@ -289,6 +405,21 @@ def encode(value, channel: Channel, depth: int = 0):
         return {"$np": write_npy(np.asarray(value))}
     if isinstance(value, (RemoteFunction, RemoteObject)):
         return {"$ref": value._handle}
+    keras = sys.modules.get("keras")
+    if keras is not None and isinstance(value, keras.Model):
+        data = model_data(value)
+        origin = channel.models.get(id(value))
+        if origin is not None and origin[0] is value:
+            data["handle"] = origin[1]
+        else:
+            channel.own_models[id(value)] = value
+            data["vid"] = id(value)
+        return {"$model": data}
+    if keras is not None and type(value) is keras.callbacks.History:
+        return {"$history": {"history": encode(value.history, channel, depth + 1),
+                             "params": encode(dict(value.params or {}), channel, depth + 1),
+                             "epoch": encode(list(getattr(value, "epoch", [])), channel, depth + 1),
+                             "model": None if value.model is None else encode(value.model, channel, depth + 1)}}
     pandas = sys.modules.get("pandas")
     if pandas is not None and kind in (pandas.DataFrame, pandas.Series) or (
             pandas is not None and isinstance(value, pandas.Index)):
@@ -320,9 +451,13 @@ def encode_pandas(value, channel, depth):
 
 # ---------------------------------------------------------------- what stays in the kernel
 
-def raised(reply):
-    """The student's exception, rebuilt as an exception of this process with the same type name."""
+def raised(reply, channel=None):
+    """The student's exception, rebuilt as an exception of this process with the same type name; or
+    this process's own exception, if one of its functions raised it and it went through the student's
+    code unchanged."""
     info = expect(reply.get("raise"), dict)
+    if channel is not None and type(info.get("token")) is int and info["token"] in channel.raised:
+        return channel.raised[info["token"]]
     name = str(info.get("type", "Exception"))[:100]
     message = str(info.get("message", ""))[:MAX_MESSAGE]
     kind = getattr(builtins, name, None)
@@ -334,7 +469,7 @@ def raised(reply):
 
 def answer(channel, reply):
     if "raise" in reply:
-        raise raised(reply)
+        raise raised(reply, channel)
     if "ok" not in reply:
         raise BadData("a reply without a value")
     return decode(reply["ok"], channel)
@@ -378,6 +513,15 @@ def write_back(original, changed) -> None:
     """Make this process's argument show what the student's code did to its copy."""
     import pandas as pd
 
+    keras = sys.modules.get("keras")
+    if keras is not None and isinstance(original, keras.Model) and isinstance(changed, keras.Model):
+        if [w.shape for w in original.get_weights()] == [w.shape for w in changed.get_weights()]:
+            original.set_weights(changed.get_weights())
+        if getattr(changed, "compiled", False):
+            if changed.get_compile_config() != (original.get_compile_config() if getattr(original, "compiled", False) else None):
+                original.compile_from_config(changed.get_compile_config())
+            set_optimizer_state(original, [v.numpy() for v in changed.optimizer.variables])
+        return
     if type(original) is np.ndarray:
         if type(changed) is np.ndarray and changed.shape == original.shape:
             if original.flags.writeable:
@@ -433,6 +577,15 @@ class RemoteObject:
         if type(n) is not int or n < 0:
             raise BadData("len() that is not a count")
         return n
+
+    def __bool__(self):
+        raise TypeError(f"tu código devolvió un objeto de tipo {self._type.rsplit('.', 1)[-1]}, no un valor simple "
+                        "(número, texto, lista, array...)")
+
+    def __eq__(self, other):
+        return self is other
+
+    __hash__ = object.__hash__
 
     def get(self, key, default=None):
         reply = self._ask(op="getitem", key=encode(key, self._channel), default_missing=True)
@@ -556,7 +709,7 @@ def judge(grade_id: str, code: str, server: socket.socket, commands: Lines) -> t
     finished = commands.read() or {}
     cell_error = str(finished.get("cell_finished") or "")
     if result is None:
-        return False, cell_error or f"ProbeError: {BROKEN}"
+        return False, cell_error or f"AssertionError: {BROKEN}"
     return result
 
 
