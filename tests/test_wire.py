@@ -1,0 +1,139 @@
+"""The taller engine's boundary, without a kernel: what the verdict process accepts from the kernel.
+
+Everything the kernel sends is untrusted: it is rebuilt with exact types and bounds, never unpickled,
+and anything else is refused (ProbeBroken, which no `except Exception` in a hidden test can swallow)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from taller import verdict_process as vp
+from taller.probe import decode as kernel_decode
+from taller.probe import encode as kernel_encode
+
+
+class NoKernel:
+    """A channel with no kernel behind it: enough for values that stay plain."""
+
+    callbacks: dict = {}
+    models: dict = {}
+    by_handle: dict = {}
+    own_models: dict = {}
+    raised: dict = {}
+
+    def lend(self, function):
+        return 1
+
+
+def across(value):
+    """What the verdict process rebuilds of a value the kernel's probe sent (through JSON)."""
+    return vp.decode(json.loads(json.dumps(kernel_encode(value))), NoKernel())
+
+
+@pytest.mark.parametrize("value", [
+    None, True, 3, -2.5, float("inf"), "ñandú", [1, [2, 3]], (1, "a"), {1, 2}, {"a": 1, 2: (3, 4)},
+    np.arange(6, dtype=np.float32).reshape(2, 3), np.array(["a", "bc"]), np.float32(1.5), np.int64(7),
+    np.array([True, False]),
+])
+def test_plain_values_cross_unchanged(value):
+    got = across(value)
+    assert type(got) is type(value)
+    if isinstance(value, np.ndarray):
+        assert got.dtype == value.dtype and np.array_equal(got, value)
+    elif isinstance(value, float) or isinstance(value, np.floating):
+        assert got == value
+    else:
+        assert got == value
+
+
+def test_pandas_values_cross_unchanged():
+    frame = pd.DataFrame({"x": [1.0, 2.0], "nombre": ["a", "b"], "n": [1, 2]}, index=[10, 20])
+    assert across(frame).equals(frame)
+    series = pd.Series([1.5, 2.5], index=["a", "b"], name="y")
+    assert across(series).equals(series) and across(series).name == "y"
+
+
+def test_subclasses_and_lying_objects_do_not_cross_as_values():
+    class Mentira(np.ndarray):
+        def __eq__(self, other):
+            return True
+
+    class Siempre(str):
+        def __eq__(self, other):
+            return True
+
+    for liar in (np.zeros(3).view(Mentira), Siempre("x")):
+        data = kernel_encode(liar)
+        assert "$obj" in data  # stays in the kernel
+        proxy = vp.decode(json.loads(json.dumps(data)), NoKernel())
+        assert isinstance(proxy, vp.RemoteObject)
+        assert proxy != "x" and not (proxy == np.zeros(3)) and not isinstance(proxy, np.ndarray)
+        with pytest.raises(TypeError):
+            bool(proxy)
+
+
+def pickled_npy() -> str:
+    buffer = io.BytesIO()
+    np.lib.format.write_array(buffer, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+@pytest.mark.parametrize("data", [
+    {"$nd": pickled_npy()},                       # an object array: only with pickle
+    {"$nd": "esto no es base64 ni npy"},
+    {"$desconocido": 1},
+    {"$dict": [[[1, 2], 3]]},                     # an unhashable key
+    {"$class": ["subprocess", "Popen"]},          # not a library the grader imports
+    {"$module": "os.path.evil"},
+    {"$cb": 999},                                  # a callback never lent
+    {"$tuple": "no es una lista"},
+])
+def test_malformed_data_is_refused(data):
+    with pytest.raises(vp.ProbeBroken):
+        vp.decode(data, NoKernel())
+
+
+def test_a_refusal_is_not_an_exception_a_hidden_test_can_catch():
+    assert not issubclass(vp.ProbeBroken, Exception)
+
+
+def test_values_the_verdict_sends_rebuild_in_the_kernel():
+    frame = pd.DataFrame({"a": [1, 2]})
+    sent = json.loads(json.dumps(vp.encode((np.arange(3.0), frame, {"k": [1, 2]}), NoKernel())))
+    arr, got, d = kernel_decode(sent)
+    assert np.array_equal(arr, np.arange(3.0)) and got.equals(frame) and d == {"k": [1, 2]}
+
+
+def test_free_names_are_what_a_hidden_block_takes_from_the_notebook():
+    code = ("import numpy as np\ndef _ref(x):\n    return x + b\n_r = np.random.default_rng(1)\n"
+            "for _i in range(3):\n    assert predecir(_r.normal(size=3), _i) == _ref(_i)\n")
+    assert vp.free_names(code) == ["b", "predecir"]
+
+
+def test_integer_seeds_are_mixed_with_the_run_seed_and_sequences_are_not():
+    original = np.random.default_rng
+    try:
+        vp.seeded_generators(1)
+        a = np.random.default_rng(42).normal(size=3)
+        fixed = np.random.default_rng(np.random.SeedSequence(42)).normal(size=3)
+        vp.seeded_generators(2)
+        b = np.random.default_rng(42).normal(size=3)
+    finally:
+        np.random.default_rng = original
+    assert not np.allclose(a, b)
+    assert np.allclose(fixed, original(42).normal(size=3))
+
+
+def test_a_model_that_carries_code_is_refused_by_keras_safe_mode():
+    import keras
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Lambda(lambda x: x * 0 + 1)])
+    data = json.loads(json.dumps(kernel_encode(model)))
+    with pytest.raises(vp.ProbeBroken, match="(?i)lambda|safe"):
+        vp.decode(data, NoKernel())
