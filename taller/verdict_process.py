@@ -717,6 +717,8 @@ def main(hidden_path: str) -> int:
     with open(hidden_path, encoding="utf-8") as f:
         spec = json.load(f)
     seeded_generators(int(spec["seed"]))
+    if any("keras" in code for code in spec["questions"].values()):
+        import keras  # noqa: F401  (now, while the kernel starts and runs the first cells, not at the first question)
     protocol = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     os.dup2(2, 1)  # what the hidden code prints never mixes with the protocol
     commands = Lines(0)
