@@ -167,7 +167,7 @@ VARIANTS = [
     dict(name="tasa_de_aprendizaje_constante", lost=["rd-compilar"], says={"rd-compilar": "La tasa de aprendizaje es constante"}, cells={"rd-compilar-sol": _compilar('''    modelo.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse", metrics=["mae"])
     return modelo
 ''')}),
-    dict(name="programa_con_otro_decay_rate", lost=["rd-compilar"], says={"rd-compilar": "decay_rate vale 0.5"}, cells={"rd-compilar-sol": _compilar('''    programa = keras.optimizers.schedules.InverseTimeDecay(
+    dict(name="programa_con_otro_decay_rate", lost=["rd-compilar"], says={"rd-compilar": "tras t = 300 pasos la tasa de aprendizaje vale 0.01 / (1 + 300/300) = 0.005; la de tu optimizador vale 0.00666667"}, cells={"rd-compilar-sol": _compilar('''    programa = keras.optimizers.schedules.InverseTimeDecay(
         initial_learning_rate=0.01, decay_steps=300, decay_rate=0.5)
     modelo.compile(optimizer=keras.optimizers.Adam(learning_rate=programa), loss="mse", metrics=["mae"])
     return modelo
