@@ -109,7 +109,7 @@ def cmd_demo(args) -> None:
         print(f"[demo] WARNING: no sandbox on this machine ({sandbox.check(limits_of(args))}); "
               "grading the examples without isolation")
         isolate = False
-    for engine in engines.EVERY_EXERCISE:
+    for engine in engines.ENGINES:
         start = time.perf_counter()
         with progress_bar(f"demo ({engine})") as progress:
             table = grade.grade(root, subs, engine, Path(args.out) / engine, jobs=args.jobs,
@@ -118,15 +118,14 @@ def cmd_demo(args) -> None:
         results[engine] = table
         print(f"[demo] {engine}: {len(report.totals(table))} submissions graded in {time.perf_counter() - start:.1f} s")
     by_engine = {e: report.totals(t) for e, t in results.items()}
-    keys = sorted(by_engine["nbgrader"])
-    print(f"\n{'student':20s} {'notebook':26s} {'nbgrader':>9s} {'otter':>9s}")
-    for key in keys:
-        n, o = by_engine["nbgrader"][key], by_engine["otter"].get(key, (float("nan"), 0))
-        print(f"{key[0]:20s} {key[1]:26s} {n[0]:>5g}/{n[1]:<3g} {o[0]:>5g}/{o[1]:<3g}")
-    same = [(r["student"], r["notebook"], r["question"], r["score"]) for r in results["nbgrader"]] == \
-           [(r["student"], r["notebook"], r["question"], r["score"]) for r in results["otter"]]
-    print(f"\nboth engines agree on every question: {'yes' if same else 'NO'}")
-    print(f"grades and Spanish feedback: {Path(args.out) / 'nbgrader'} and {Path(args.out) / 'otter'}")
+    print(f"\n{'student':20s} {'notebook':26s}" + "".join(f" {e:>9s}" for e in by_engine))
+    for key in sorted(by_engine["nbgrader"]):
+        cells = (by_engine[e].get(key, (float("nan"), 0)) for e in by_engine)
+        print(f"{key[0]:20s} {key[1]:26s}" + "".join(f" {got:>5g}/{best:<3g}" for got, best in cells))
+    scores = {e: [(r["student"], r["notebook"], r["question"], r["score"]) for r in t] for e, t in results.items()}
+    same = all(s == scores["nbgrader"] for s in scores.values())
+    print(f"\nthe {len(results)} engines agree on every question: {'yes' if same else 'NO'}")
+    print("grades and Spanish feedback: " + ", ".join(str(Path(args.out) / e) for e in results))
     if not same:
         raise SystemExit(1)
 
@@ -165,8 +164,7 @@ def main(argv=None) -> None:
     p = sub.add_parser("grade", help="grade SUBMISSIONS/<student>/<slug>.ipynb into OUT/grades.csv and feedback")
     p.add_argument("submissions")
     p.add_argument("--engine", choices=grade.ENGINES, default="nbgrader",
-                   help="taller: hidden tests judged outside the student's kernel (exercises "
-                        + ", ".join(engines.TALLER_READY) + " for now)")
+                   help="taller: hidden tests judged outside the student's kernel (use it when grades count)")
     p.add_argument("--out", default="out")
     p.add_argument("--seed", type=int, default=None,
                    help="taller engine: seed of the hidden inputs (default: random, written to OUT/corrida.json)")

@@ -14,7 +14,10 @@ Wire format (JSON frames, 8-byte big-endian length first):
   pandas; {"$module": name}, {"$class": [module, qualname]}; {"$fn": handle, "name": str} for a
   function that stays in the kernel, {"$obj": handle, "type": str} for any other object that stays
   here; {"$ref": handle} and {"$cb": id} name such objects, and the verdict's own functions, on the
-  way back.
+  way back. Keras: {"$model": config, weights, compile settings, optimizer state, handle, and the
+  verdict's functions set on it as "methods"}, {"$history": ...}, {"$callback": ...}. Keras Tuner:
+  {"$hp": get_config()}, {"$objective": class, name, direction}, {"$tuner": handle, "class": name}
+  (a tuner stays here).
 """
 
 import base64
@@ -127,6 +130,16 @@ def encode(value, depth=0):
             return {"$callback": [kind.__module__, kind.__qualname__],
                     "attrs": {k: v for k, v in vars(value).items()
                               if not k.startswith("_") and type(v) in (type(None), bool, int, float, str)}}
+    kt = sys.modules.get("keras_tuner")
+    if kt is not None:
+        if kind is kt.HyperParameters:
+            return {"$hp": encode(value.get_config(), depth + 1)}
+        if kind.__module__ == "keras_tuner.src.engine.objective":
+            return {"$objective": kind.__name__, "name": encode(value.name, depth + 1),
+                    "direction": encode(value.direction, depth + 1),
+                    "objectives": [encode(o, depth + 1) for o in getattr(value, "objectives", [])]}
+        if kind in _tuner_classes(kt):
+            return {"$tuner": _keep(value), "class": kind.__name__}
     if _conn_stub_id(value) is not None:
         return {"$cb": _conn_stub_id(value)}
     if isinstance(value, types.ModuleType):
@@ -136,6 +149,11 @@ def encode(value, depth=0):
     if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.LambdaType)):
         return {"$fn": _keep(value), "name": str(getattr(value, "__name__", "función"))}
     return {"$obj": _keep(value), "type": _type_name(value)}
+
+
+def _tuner_classes(kt):
+    return tuple(getattr(kt, name) for name in ("RandomSearch", "Hyperband", "BayesianOptimization", "GridSearch")
+                 if hasattr(kt, name))
 
 
 def _model_data(model):
@@ -180,7 +198,15 @@ def _decode_model(data):
         _keep(model)
         _vid_of[id(model)] = data.get("vid")
     _set_state(model, data)
+    for name, callback_id in (data.get("methods") or {}).items():
+        setattr(model, name, _stub(callback_id))  # the verdict's spy on fit: the call goes there
     return model
+
+
+def _decode_hp(config):
+    import keras_tuner
+
+    return keras_tuner.HyperParameters.from_config(decode(config))
 
 
 def _encode_values(series, depth):
@@ -235,6 +261,8 @@ def decode(data):
         return history
     if "$cb" in data:
         return _stub(data["$cb"])
+    if "$hp" in data:
+        return _decode_hp(data["$hp"])
     raise ValueError(f"unknown value {sorted(data)[:3]}")
 
 
@@ -280,7 +308,7 @@ def _stub(callback_id):
             result, after = _wait_reply()
             for arg, changed in zip(args, after):
                 if changed is not None and _mutable(arg):
-                    decode(changed)  # a model the reference compiled or trained: same object, new state
+                    _write_back(arg, decode(changed))  # what the reference did to its copy
             return result
 
         referencia._taller_callback = callback_id
@@ -291,8 +319,19 @@ def _stub(callback_id):
 def _mutable(value):
     kind = type(value)
     keras = sys.modules.get("keras")
+    kt = sys.modules.get("keras_tuner")
     return (kind.__module__ in ("numpy", "pandas.core.frame", "pandas.core.series") or kind in (list, dict)
-            or (keras is not None and isinstance(value, keras.Model)))
+            or (keras is not None and isinstance(value, keras.Model))
+            or (kt is not None and kind is kt.HyperParameters))
+
+
+def _write_back(original, changed):
+    """A model comes back as the same object with its new state already; the hyperparameters a
+    reference registered are copied into the kernel's own HyperParameters."""
+    kt = sys.modules.get("keras_tuner")
+    if kt is not None and type(original) is kt.HyperParameters and type(changed) is kt.HyperParameters:
+        vars(original).clear()
+        vars(original).update(vars(changed))
 
 
 def _changed(value, before):

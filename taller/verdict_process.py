@@ -27,6 +27,7 @@ import select
 import socket
 import struct
 import sys
+import types
 
 import numpy as np
 
@@ -129,8 +130,11 @@ class Channel:
 
 
 def model_state(value):
-    """A Keras model's weights, compile settings and optimizer state, to tell whether a call changed it."""
-    keras = sys.modules.get("keras")
+    """A Keras model's weights, compile settings and optimizer state, or the space and values of
+    Keras Tuner hyperparameters, to tell whether a call changed them."""
+    keras, kt = sys.modules.get("keras"), sys.modules.get("keras_tuner")
+    if kt is not None and type(value) is kt.HyperParameters:
+        return json.dumps(value.get_config(), sort_keys=True, default=repr)
     if keras is None or not isinstance(value, keras.Model):
         return None
     return json.dumps(model_data(value), sort_keys=True)
@@ -223,6 +227,12 @@ def decode(data, channel: Channel, depth: int = 0):
         return decode_history(expect(body, dict), channel, depth)
     if tag == "$callback":
         return decode_callback(data, channel)
+    if tag == "$hp":
+        return decode_hyperparameters(decode(body, channel, depth + 1))
+    if tag == "$objective":
+        return decode_objective(data, channel, depth)
+    if tag == "$tuner":
+        return remote_tuner(channel, expect(body, int), expect(data.get("class"), str))
     if tag == "$module":
         return library(expect(body, str), "")
     if tag == "$class":
@@ -311,6 +321,63 @@ def decode_callback(data, channel):
     except (TypeError, ValueError) as exc:
         raise BadData(f"a callback that does not rebuild: {exc}") from None
     return callback
+
+
+HP_CLASSES = {"Boolean", "Choice", "Fixed", "Float", "Int"}
+
+
+def plain_tree(value, depth=0) -> bool:
+    if depth > MAX_DEPTH:
+        return False
+    if type(value) in PLAIN or (isinstance(value, np.generic) and value.dtype.kind in "biuf"):
+        return True
+    if type(value) in (list, tuple):
+        return all(plain_tree(v, depth + 1) for v in value)
+    if type(value) is dict:
+        return all(type(k) is str and plain_tree(v, depth + 1) for k, v in value.items())
+    return False
+
+
+def decode_hyperparameters(config):
+    """A Keras Tuner HyperParameters from its `get_config()`: the registered space (Int, Float, Choice,
+    Boolean, Fixed, conditions on a parent value) and the values, nothing else."""
+    import keras_tuner as kt
+
+    config = expect(config, dict)
+    space = expect(config.get("space"), list)
+    if set(config) != {"space", "values"} or not plain_tree(config):
+        raise BadData("hyperparameters that are not a HyperParameters config")
+    for item in space:
+        item = expect(item, dict)
+        if item.get("class_name") not in HP_CLASSES or type(item.get("config")) is not dict:
+            raise BadData("a hyperparameter of an unknown kind")
+        for condition in item["config"].get("conditions") or []:
+            if type(condition) is not dict or condition.get("class_name") != "Parent":
+                raise BadData("a hyperparameter condition of an unknown kind")
+    expect(config.get("values"), dict)
+    try:
+        return kt.HyperParameters.from_config(config)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise BadData(f"hyperparameters that do not rebuild: {exc}") from None
+
+
+def decode_objective(data, channel, depth):
+    """A Keras Tuner objective: its name and direction (or the list of them)."""
+    import keras_tuner as kt
+
+    kind = expect(data.get("$objective"), str)
+    name, direction = expect(data.get("name"), str), expect(data.get("direction"), str)
+    if kind == "Objective":
+        return kt.Objective(name, direction)
+    objectives = [decode(o, channel, depth + 1) for o in expect(data.get("objectives"), list)]
+    if not all(type(o) is kt.Objective for o in objectives):
+        raise BadData("a multi-objective made of other things than objectives")
+    module = importlib.import_module("keras_tuner.src.engine.objective")
+    if kind == "MultiObjective":
+        return module.MultiObjective(objectives)
+    if kind == "DefaultObjective":
+        return module.DefaultObjective()
+    raise BadData(f"an objective of kind {kind[:40]!r}")
 
 
 def hashable(value):
@@ -414,7 +481,13 @@ def encode(value, channel: Channel, depth: int = 0):
         else:
             channel.own_models[id(value)] = value
             data["vid"] = id(value)
+        methods = {k: f for k, f in vars(value).items() if not k.startswith("_") and isinstance(f, types.FunctionType)}
+        if methods:  # a test's spy put on the model (`m.fit = espia`): the kernel's copy calls it here
+            data["methods"] = {k: channel.lend(f) for k, f in methods.items()}
         return {"$model": data}
+    kt = sys.modules.get("keras_tuner")
+    if kt is not None and kind is kt.HyperParameters:
+        return {"$hp": encode(value.get_config(), channel, depth + 1)}
     if keras is not None and type(value) is keras.callbacks.History:
         return {"$history": {"history": encode(value.history, channel, depth + 1),
                              "params": encode(dict(value.params or {}), channel, depth + 1),
@@ -513,7 +586,11 @@ def write_back(original, changed) -> None:
     """Make this process's argument show what the student's code did to its copy."""
     import pandas as pd
 
-    keras = sys.modules.get("keras")
+    keras, kt = sys.modules.get("keras"), sys.modules.get("keras_tuner")
+    if kt is not None and type(original) is kt.HyperParameters and type(changed) is kt.HyperParameters:
+        vars(original).clear()  # the space the student's code registered, and its values
+        vars(original).update(vars(changed))
+        return
     if keras is not None and isinstance(original, keras.Model) and isinstance(changed, keras.Model):
         if [w.shape for w in original.get_weights()] == [w.shape for w in changed.get_weights()]:
             original.set_weights(changed.get_weights())
@@ -605,6 +682,35 @@ class RemoteObject:
 
     def __repr__(self):
         return f"<objeto {self._type} del cuaderno>"
+
+
+class RemoteTuner(RemoteObject):
+    """A Keras Tuner tuner of the notebook (RandomSearch, Hyperband...). It is an instance of that
+    class here, so `isinstance(b, kt.Tuner)` holds, but none of the tuner's code runs here: every
+    public attribute (`oracle`, `project_dir`, `hypermodel`...) is read in the kernel and comes back as
+    plain data or as another proxy."""
+
+    __slots__ = ()
+
+    def __getattribute__(self, name):
+        if name.startswith("_"):
+            return object.__getattribute__(self, name)
+        return answer(self._channel, self._ask(op="getattr", name=name))
+
+
+TUNER_CLASSES: dict[str, type] = {}
+
+
+def remote_tuner(channel, handle, class_name):
+    import keras_tuner as kt
+
+    if class_name not in ("RandomSearch", "Hyperband", "BayesianOptimization", "GridSearch") or not hasattr(kt, class_name):
+        raise BadData(f"a tuner of class {class_name[:40]!r}")
+    if class_name not in TUNER_CLASSES:
+        TUNER_CLASSES[class_name] = type(class_name, (RemoteTuner, getattr(kt, class_name)), {"__slots__": ()})
+    tuner = object.__new__(TUNER_CLASSES[class_name])
+    RemoteObject.__init__(tuner, channel, handle, f"keras_tuner.{class_name}")
+    return tuner
 
 
 # ---------------------------------------------------------------- running one question

@@ -137,3 +137,67 @@ def test_a_model_that_carries_code_is_refused_by_keras_safe_mode():
     data = json.loads(json.dumps(kernel_encode(model)))
     with pytest.raises(vp.ProbeBroken, match="(?i)lambda|safe"):
         vp.decode(data, NoKernel())
+
+
+def test_hyperparameters_cross_by_their_config_and_write_back_in_place():
+    import keras_tuner as kt
+
+    hp = kt.HyperParameters()
+    hp.Int("unidades", 8, 32, step=8)
+    hp.Choice("tasa_aprendizaje", [0.01, 0.001])
+    hp.Fixed("dropout", True)
+    got = across(hp)
+    assert type(got) is kt.HyperParameters and got.values == hp.values
+    assert [(type(h).__name__, h.get_config()) for h in got.space] == [(type(h).__name__, h.get_config()) for h in hp.space]
+    # the kernel's copy, after the student's code registered one more: the verdict's object shows it
+    original = kt.HyperParameters()
+    copy = kernel_decode(json.loads(json.dumps(vp.encode(original, NoKernel()))))
+    copy.Boolean("dropout")
+    vp.write_back(original, across(copy))
+    assert [h.name for h in original.space] == ["dropout"] and original.values == {"dropout": False}
+
+
+@pytest.mark.parametrize("config", [
+    {"space": [{"class_name": "Lambda", "config": {"name": "x"}}], "values": {}},   # not a hyperparameter kind
+    {"space": [{"class_name": "Int", "config": {"name": "x", "min_value": 1, "max_value": 2,
+                                                 "conditions": [{"class_name": "Evil", "config": {}}]}}],
+     "values": {}},
+    {"space": [], "values": {}, "extra": 1},
+    {"space": "no", "values": {}},
+])
+def test_hyperparameters_of_unknown_kinds_are_refused(config):
+    data = json.loads(json.dumps({"$hp": kernel_encode(config)}))
+    with pytest.raises(vp.ProbeBroken):
+        vp.decode(data, NoKernel())
+
+
+def test_objectives_cross_by_name_and_direction(tmp_path):
+    import keras_tuner as kt
+
+    got = across(kt.Objective("val_loss", "min"))
+    assert type(got) is kt.Objective and (got.name, got.direction) == ("val_loss", "min")
+    multi = across(kt.RandomSearch(lambda hp: None, objective=["val_loss", "val_mae"], max_trials=1,
+                                   directory=str(tmp_path), overwrite=True).oracle.objective)
+    assert type(multi).__name__ == "MultiObjective" and [o.name for o in multi.objectives] == ["val_loss", "val_mae"]
+
+
+def test_a_tuner_stays_in_the_kernel_and_runs_none_of_its_code_here(tmp_path):
+    import keras_tuner as kt
+
+    class Preguntas:
+        """A channel that records what the verdict asks the kernel."""
+
+        callbacks: dict = {}
+        asked: list = []
+
+        def request(self, message):
+            self.asked.append(message["name"])
+            return {"ok": str(tmp_path / "fuera" / "proyecto")}
+
+    channel = Preguntas()
+    tuner = vp.decode({"$tuner": 12, "class": "Hyperband"}, channel)
+    assert isinstance(tuner, kt.Tuner) and isinstance(tuner, kt.Hyperband) and tuner != tuner._handle
+    assert tuner.project_dir == str(tmp_path / "fuera" / "proyecto") and channel.asked == ["project_dir"]
+    assert not (tmp_path / "fuera").exists()  # kt's own project_dir would have created it here
+    with pytest.raises(vp.ProbeBroken):
+        vp.decode({"$tuner": 12, "class": "Tuner"}, channel)
