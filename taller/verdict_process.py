@@ -110,10 +110,10 @@ class Channel:
         try:
             args = [decode(a, self) for a in expect(message.get("args"), list)]
             kwargs = {expect(k, str): decode(v, self) for k, v in expect(message.get("kwargs"), dict).items()}
-            before = [model_state(a) for a in args]
+            before = [call_state(a) for a in args]
             result = function(*args, **kwargs)
             reply = {"ok": encode(result, self),
-                     "after": [None if b is None or model_state(a) == b else encode(a, self) for a, b in zip(args, before)]}
+                     "after": [None if b is None or call_state(a) == b else encode(a, self) for a, b in zip(args, before)]}
         except ProbeBroken:
             raise
         except Exception as exc:  # the reference raised on the student's arguments: tell the kernel
@@ -129,7 +129,7 @@ class Channel:
         return self.by_object[key]
 
 
-def model_state(value):
+def call_state(value):
     """A Keras model's weights, compile settings and optimizer state, or the space and values of
     Keras Tuner hyperparameters, to tell whether a call changed them."""
     keras, kt = sys.modules.get("keras"), sys.modules.get("keras_tuner")

@@ -181,6 +181,17 @@ def test_objectives_cross_by_name_and_direction(tmp_path):
     assert type(multi).__name__ == "MultiObjective" and [o.name for o in multi.objectives] == ["val_loss", "val_mae"]
 
 
+@pytest.mark.parametrize("data", [
+    {"$objective": "Malicioso", "name": "val_loss", "direction": "min", "objectives": []},
+    {"$objective": "MultiObjective", "name": "m", "direction": "min", "objectives": [{"$nd": "x"}]},
+    {"$objective": "MultiObjective", "name": "m", "direction": "min", "objectives": [1.0]},
+    {"$objective": "Objective", "name": ["val_loss"], "direction": "min", "objectives": []},
+])
+def test_forged_objectives_are_refused(data):
+    with pytest.raises(vp.ProbeBroken):
+        vp.decode(data, NoKernel())
+
+
 def test_a_tuner_stays_in_the_kernel_and_runs_none_of_its_code_here(tmp_path):
     import keras_tuner as kt
 
