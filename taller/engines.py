@@ -179,12 +179,10 @@ def grade_taller(spec: Path, slug: str, notebook, work: Path, slot: int, limits:
 
 
 def hidden_spec(master, seed: int) -> dict:
-    """What the taller engine's verdict process gets of a master: each question's hidden code and
-    points, and the run's seed. It never enters the student's kernel."""
-    qs = masters.questions(master)
-    return {"seed": seed, "points": {q.grade_id: q.points for q in qs},
-            "questions": {q.grade_id: "".join(code for hidden, code in masters.split_hidden(q.source) if hidden)
-                          for q in qs}}
+    """What the taller engine's verdict process gets of a master (engine_taller.hidden_spec)."""
+    from .engine_taller import hidden_spec as spec
+
+    return spec(master, seed)
 
 
 def prepare_taller(root: Path, slug: str, tmp: Path, seed: int = 0) -> Path:

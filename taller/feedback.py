@@ -19,6 +19,7 @@ STATUS_TEXT = {
     "no_calificada": "No calificada",
     "fallo_corrector": "Fallo del corrector",
     "detenido": "El cuaderno se detuvo",
+    "interferencia": "Interfirió con la corrección",
 }
 
 ADVICE = {
@@ -36,10 +37,15 @@ ADVICE = {
                 "(por ejemplo por quedarse sin memoria o por llamar a <code>os._exit</code> o <code>sys.exit</code>). "
                 "Las preguntas anteriores conservan su nota. Reinicia el kernel, ejecuta todo y busca la celda "
                 "en la que se detiene.",
+    "interferencia": "El corrector no pudo terminar de comprobar tu respuesta porque el código del cuaderno "
+                     "le cortó o le cambió la comunicación. Busca en tus celdas código que modifique cómo se "
+                     "ejecutan las celdas o los módulos del sistema (<code>sys</code>, <code>socket</code>, "
+                     "<code>builtins</code>), quítalo y ejecuta el cuaderno de principio a fin.",
     "incorrecta": "",
 }
 
 
+INTERFERENCE = "Interferencia"  # the taller engine's mark of a question the notebook kept from being judged
 TIMEOUT = "CellTimeoutError"  # the grader's marker of a cell interrupted at the time limit
 KERNEL_DIED = "KernelDied"  # the grader's marker of a cell the kernel died in, or never reached
 
@@ -60,6 +66,8 @@ def status_of(score: float, max_score: float, error: str, stub_left: bool, timed
               answer_error: str = "", kernel_died: bool = False) -> str:
     if graded and score >= max_score:
         return "correcta"
+    if error.startswith(INTERFERENCE):
+        return "interferencia"
     if stub_left or error.startswith("NotImplementedError"):
         return "sin_intentar"
     if (timed_out and not graded) or answer_error.startswith(TIMEOUT) or error.startswith(TIMEOUT):
@@ -83,6 +91,8 @@ def student_message(status: str, error: str, answer_error: str = "") -> str:
         return "Tu celda de respuesta se interrumpió porque superó el tiempo máximo por celda."
     if status == "detenido":
         return ""
+    if status == "interferencia":
+        return error.partition(":")[2].strip()
     if answer_error and status == "error":
         return f"Tu celda de respuesta terminó con un error, así que lo que va detrás no llegó a ejecutarse: {answer_error}"
     if status == "incorrecta":

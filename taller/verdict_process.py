@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import base64
 import builtins
+import copy
 import importlib
 import io
 import json
@@ -36,8 +37,6 @@ MAX_DEPTH = 30
 MAX_MESSAGE = 2000
 LIBRARIES = {"numpy", "pandas", "sklearn", "scipy", "math", "os", "tempfile", "random", "keras", "tensorflow",
              "keras_tuner", "matplotlib", "statistics", "collections", "itertools", "functools"}
-BROKEN = ("No se pudo terminar la comprobación oculta de esta pregunta: tu cuaderno dejó de responderle. "
-          "Revisa que la celda no se interrumpa y que tu código no cambie cómo se ejecutan las celdas.")
 
 
 class ProbeBroken(BaseException):
@@ -52,8 +51,9 @@ class BadData(ProbeBroken):
 # ---------------------------------------------------------------- the connection to the kernel
 
 class Channel:
-    def __init__(self, conn: socket.socket):
+    def __init__(self, conn: socket.socket, runner_fd: int | None = None):
         self.conn = conn
+        self.runner_fd = runner_fd  # the runner's commands: a line there means the kernel's cell ended
         self.callbacks: dict[int, object] = {}  # id -> this process's function, lent to the kernel
         self.by_object: dict[int, int] = {}
         self.models: dict[int, tuple[object, int]] = {}  # id(model here) -> (model, handle of its original there)
@@ -71,6 +71,9 @@ class Channel:
     def _exact(self, n: int) -> bytes:
         chunks = []
         while n:
+            watched = [self.conn] if self.runner_fd is None else [self.conn, self.runner_fd]
+            if self.conn not in select.select(watched, [], [])[0]:
+                raise ProbeBroken("the kernel's cell ended while this process waited for an answer")
             try:
                 chunk = self.conn.recv(min(n, 1 << 20))
             except OSError as exc:
@@ -122,6 +125,8 @@ class Channel:
         self.send(reply)
 
     def lend(self, function) -> int:
+        if not lendable(function):
+            raise TypeError("only the hidden test's own functions are lent to the kernel")
         key = id(function)
         if key not in self.by_object:
             self.by_object[key] = len(self.callbacks) + 1
@@ -234,10 +239,10 @@ def decode(data, channel: Channel, depth: int = 0):
     if tag == "$tuner":
         return remote_tuner(channel, expect(body, int), expect(data.get("class"), str))
     if tag == "$module":
-        return library(expect(body, str), "")
+        return KernelName(expect(body, str), "")
     if tag == "$class":
         module, qualname = expect(body, list)
-        return library(expect(module, str), expect(qualname, str))
+        return KernelName(expect(module, str), expect(qualname, str))
     if tag == "$fn":
         return RemoteFunction(channel, expect(body, int), str(data.get("name", ""))[:100])
     if tag == "$obj":
@@ -309,9 +314,7 @@ def decode_callback(data, channel):
     import keras
 
     module, qualname = expect(data.get("$callback"), list)
-    kind = library(expect(module, str), expect(qualname, str))
-    if not (isinstance(kind, type) and issubclass(kind, keras.callbacks.Callback)):
-        raise BadData("a callback class that is not a Keras callback")
+    kind = callback_class(expect(module, str), expect(qualname, str))
     attrs = {expect(k, str): v for k, v in expect(data.get("attrs"), dict).items() if type(v) in PLAIN}
     try:
         accepted = inspect.signature(kind).parameters
@@ -438,17 +441,46 @@ def pandas_dtype(name):
     return None
 
 
-def library(module: str, qualname: str):
-    """A module or class the notebook imported, taken from this process's own imports."""
-    if module.split(".")[0] not in LIBRARIES:
-        raise BadData(f"the notebook's name {module}.{qualname} is not a library this grader imports")
-    try:
-        value = importlib.import_module(module)
-        for part in qualname.split(".") if qualname else []:
-            value = getattr(value, part)
-    except (ImportError, AttributeError) as exc:
-        raise BadData(f"{module}.{qualname}: {exc}") from None
-    return value
+CALLBACKS = ("EarlyStopping", "ReduceLROnPlateau", "TerminateOnNaN")
+
+
+def callback_class(module: str, qualname: str):
+    """The Keras callback class a kernel's callback names, from an exact table of public
+    `keras.callbacks` classes whose settings are plain values. Nothing else is looked up."""
+    import keras
+
+    for name in CALLBACKS:
+        kind = getattr(keras.callbacks, name)
+        if (kind.__module__, kind.__qualname__) == (module, qualname):
+            return kind
+    raise BadData(f"a callback of class {module[:60]}.{qualname[:60]}, not one the hidden tests take")
+
+
+class KernelName:
+    """A module or class the kernel named. It is data: it stays a name, compares equal to nothing
+    and is never looked up here, so the kernel cannot name this process's objects."""
+
+    __slots__ = ("module", "qualname")
+
+    def __init__(self, module, qualname):
+        self.module, self.qualname = module[:200], qualname[:200]
+
+    def __eq__(self, other):
+        return self is other
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        return f"<nombre {self.module}.{self.qualname} del cuaderno>".replace(". del", " del")
+
+
+HIDDEN_FILE = "<pruebas ocultas>"
+
+
+def lendable(value) -> bool:
+    """Only functions the hidden test itself wrote (references, spies) are lent to the kernel: never a
+    builtin, a library function, or anything that came from the kernel."""
+    return type(value) is types.FunctionType and value.__code__.co_filename == HIDDEN_FILE
 
 
 def encode(value, channel: Channel, depth: int = 0):
@@ -481,7 +513,7 @@ def encode(value, channel: Channel, depth: int = 0):
         else:
             channel.own_models[id(value)] = value
             data["vid"] = id(value)
-        methods = {k: f for k, f in vars(value).items() if not k.startswith("_") and isinstance(f, types.FunctionType)}
+        methods = {k: f for k, f in vars(value).items() if not k.startswith("_") and lendable(f)}
         if methods:  # a test's spy put on the model (`m.fit = espia`): the kernel's copy calls it here
             data["methods"] = {k: channel.lend(f) for k, f in methods.items()}
         return {"$model": data}
@@ -497,7 +529,7 @@ def encode(value, channel: Channel, depth: int = 0):
     if pandas is not None and kind in (pandas.DataFrame, pandas.Series) or (
             pandas is not None and isinstance(value, pandas.Index)):
         return encode_pandas(value, channel, depth)
-    if callable(value) and not isinstance(value, type):
+    if lendable(value):
         return {"$cb": channel.lend(value)}
     raise TypeError(f"the hidden test passes a {kind.__name__} to the student's code: only plain data can go")
 
@@ -736,9 +768,37 @@ def free_names(code: str) -> list[str]:
     return [n for n in loaded if n not in assigned and not hasattr(builtins, n)]
 
 
-def namespace_for(code: str, channel: Channel) -> dict:
+def trusted_names(spec: dict) -> dict:
+    """What a hidden block may read without asking the kernel: the master's imports of the libraries
+    this grader knows (`np`, `pd`, `keras`, `kt`, `StandardScaler`...), done here, and the constants
+    its given cells set (`EPOCAS = 60`). The kernel is never asked for these names."""
+    names = {}
+    for statement in spec.get("imports", []):
+        tree = ast.parse(statement)
+        node = tree.body[0]
+        modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+        if len(tree.body) != 1 or not isinstance(node, (ast.Import, ast.ImportFrom)) or \
+                any(m.split(".")[0] not in LIBRARIES for m in modules):
+            continue
+        scope = {"__builtins__": builtins}
+        try:
+            exec(compile(tree, "<importaciones>", "exec"), scope)
+        except ImportError as exc:
+            sys.stderr.write(f"[verdict] {statement}: {exc}\n")
+            continue
+        names.update({k: v for k, v in scope.items() if k != "__builtins__"})
+    for name, value in spec.get("constants", {}).items():
+        names[name] = value
+    return names
+
+
+def namespace_for(code: str, channel: Channel, trusted: dict) -> dict:
     namespace = {"__name__": "__main__", "__builtins__": builtins}
     for name in free_names(code):
+        if name in trusted:
+            value = trusted[name]
+            namespace[name] = copy.deepcopy(value) if type(value) in (list, dict, set) else value
+            continue
         reply = channel.request({"op": "get", "name": name})
         if reply.get("missing") is True:
             continue  # the hidden code meets a NameError, as it would in the kernel
@@ -746,11 +806,11 @@ def namespace_for(code: str, channel: Channel) -> dict:
     return namespace
 
 
-def run_question(code: str, channel: Channel) -> tuple[bool, str]:
+def run_question(code: str, channel: Channel, trusted: dict | None = None) -> tuple[bool, str]:
     """Run a hidden block against the kernel; (passed, "Type: message")."""
     try:
-        compiled = compile(code, "<pruebas ocultas>", "exec")
-        exec(compiled, namespace_for(code, channel))
+        compiled = compile(code, HIDDEN_FILE, "exec")
+        exec(compiled, namespace_for(code, channel, trusted or {}))
     except ProbeBroken:
         raise
     except Exception as exc:  # the hidden test failed: its message is the feedback
@@ -769,14 +829,6 @@ def seeded_generators(run_seed: int) -> None:
         return original(seed)
 
     np.random.default_rng = default_rng
-
-
-def listen(path: str) -> socket.socket:
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(path)
-    os.chmod(path, 0o600)
-    server.listen(1)
-    return server
 
 
 class Lines:
@@ -798,15 +850,18 @@ class Lines:
         return json.loads(line)
 
 
-def judge(grade_id: str, code: str, server: socket.socket, commands: Lines) -> tuple[bool, str]:
-    """Wait for the kernel's probe (or for its cell to end without it), run the hidden block."""
+def judge(grade_id: str, code: str, server: socket.socket, commands: Lines, trusted: dict) -> dict:
+    """Wait for the kernel's probe (or for its cell to end without it), run the hidden block.
+
+    The answer says whether the kernel kept the question from being judged (`interfered`): it broke
+    or never opened the channel, or answered something that is not plain data."""
     result = None
     ready = [] if commands.waiting() else select.select([server, commands.fd], [], [])[0]
     if server in ready:
         conn, _ = server.accept()
-        channel = Channel(conn)
+        channel = Channel(conn, commands.fd)
         try:
-            result = run_question(code, channel)
+            result = run_question(code, channel, trusted)
             channel.send({"op": "done"})
         except ProbeBroken as exc:
             sys.stderr.write(f"[verdict] {grade_id}: {exc}\n")
@@ -815,30 +870,26 @@ def judge(grade_id: str, code: str, server: socket.socket, commands: Lines) -> t
     finished = commands.read() or {}
     cell_error = str(finished.get("cell_finished") or "")
     if result is None:
-        return False, cell_error or f"AssertionError: {BROKEN}"
-    return result
+        return {"question": grade_id, "passed": False, "error": cell_error[:MAX_MESSAGE], "interfered": True}
+    return {"question": grade_id, "passed": result[0], "error": result[1], "interfered": False}
 
 
-def main(hidden_path: str) -> int:
-    with open(hidden_path, encoding="utf-8") as f:
-        spec = json.load(f)
-    seeded_generators(int(spec["seed"]))
-    if any("keras" in code for code in spec["questions"].values()):
-        import keras  # noqa: F401  (now, while the kernel starts and runs the first cells, not at the first question)
+def main(listening_fd: str) -> int:
+    """The spec comes as the first line of standard input; the probe's socket is inherited, already
+    listening: this process opens no file and no socket of its own."""
     protocol = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     os.dup2(2, 1)  # what the hidden code prints never mixes with the protocol
     commands = Lines(0)
+    spec = commands.read()
+    server = socket.socket(fileno=int(listening_fd))
+    seeded_generators(int(spec["seed"]))
+    trusted = trusted_names(spec)
+    if any("keras" in code for code in spec["questions"].values()):
+        import keras  # noqa: F401  (now, while the kernel starts and runs the first cells, not at the first question)
     while (command := commands.read()) is not None:
-        grade_id, path = command["question"], command["socket"]
-        server = listen(path)
+        grade_id = command["question"]
         protocol.write(json.dumps({"listening": grade_id}) + "\n")
-        try:
-            passed, error = judge(grade_id, spec["questions"][grade_id], server, commands)
-        finally:
-            server.close()
-            if os.path.exists(path):
-                os.unlink(path)
-        protocol.write(json.dumps({"question": grade_id, "passed": passed, "error": error}) + "\n")
+        protocol.write(json.dumps(judge(grade_id, spec["questions"][grade_id], server, commands, trusted)) + "\n")
     return 0
 
 
