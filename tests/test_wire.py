@@ -89,8 +89,7 @@ def pickled_npy() -> str:
     {"$nd": "esto no es base64 ni npy"},
     {"$desconocido": 1},
     {"$dict": [[[1, 2], 3]]},                     # an unhashable key
-    {"$class": ["subprocess", "Popen"]},          # not a library the grader imports
-    {"$module": "os.path.evil"},
+    {"$callback": ["subprocess", "Popen"], "attrs": {}},   # not a callback of the table
     {"$cb": 999},                                  # a callback never lent
     {"$tuple": "no es una lista"},
 ])
