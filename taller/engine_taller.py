@@ -29,14 +29,16 @@ from taller.execution import CELL_TIMEOUT, KERNEL_DIED, marker
 from taller.feedback import INTERFERENCE
 from taller.verdicts import error_of, errors_by_grade_id, write
 
+WIRE_SOURCE = (Path(__file__).with_name("wire.py")).read_text(encoding="utf-8")
 PROBE_SOURCE = (Path(__file__).with_name("probe.py")).read_text(encoding="utf-8")
 INSTALL_PROBE = (
-    "def _taller_install(source):\n"
+    "def _taller_install(name, source):\n"
     "    import sys, types\n"
-    "    module = types.ModuleType('_taller_probe')\n"
-    "    exec(compile(source, '_taller_probe', 'exec'), module.__dict__)\n"
-    "    sys.modules['_taller_probe'] = module\n"
-    "_taller_install({source!r})\n"
+    "    module = types.ModuleType(name)\n"
+    "    exec(compile(source, name, 'exec'), module.__dict__)\n"
+    "    sys.modules[name] = module\n"
+    "_taller_install('_taller_wire', {wire!r})\n"
+    "_taller_install('_taller_probe', {probe!r})\n"
     "del _taller_install\n"
 )
 SERVE = "__import__('_taller_probe').serve({path!r})"
@@ -247,7 +249,7 @@ def main(notebook: str, hidden: str, out: str, cell_timeout: str) -> int:
             cell.outputs.append(marker(CELL_TIMEOUT["ename"], "la celda no se detuvo al interrumpirla"))
 
     with client.setup_kernel():
-        run(nbformat.v4.new_code_cell(INSTALL_PROBE.format(source=PROBE_SOURCE)), 0)
+        run(nbformat.v4.new_code_cell(INSTALL_PROBE.format(wire=WIRE_SOURCE, probe=PROBE_SOURCE)), 0)
         for index, cell in enumerate(nb.cells):
             run(cell, index)
             grade_id = masters.nbgrader_meta(cell).get("grade_id")

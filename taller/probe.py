@@ -7,28 +7,25 @@ attribute, read or set an item -- until the verdict says it is done. Every value
 data (wire format below); the verdict process judges it. No grading code, reference or message is
 here, and nothing here decides a score: a student who rewrites this module only sends wrong data.
 
-Wire format (JSON frames, 8-byte big-endian length first):
-  None, bool, int, float, str as JSON; list as a JSON list; {"$tuple": [...]}, {"$set": [...]},
-  {"$dict": [[key, value], ...]}; {"$nd": base64 .npy} for numpy arrays (no pickle) and
-  {"$np": base64 .npy} for numpy scalars; {"$index": ...}, {"$series": ...}, {"$frame": ...} for
-  pandas; {"$module": name}, {"$class": [module, qualname]}; {"$fn": handle, "name": str} for a
-  function that stays in the kernel, {"$obj": handle, "type": str} for any other object that stays
-  here; {"$ref": handle} and {"$cb": id} name such objects, and the verdict's own functions, on the
-  way back. Keras: {"$model": config, weights, compile settings, optimizer state, handle, and the
-  verdict's functions set on it as "methods"}, {"$history": ...}, {"$callback": ...}. Keras Tuner:
-  {"$hp": get_config()}, {"$objective": class, name, direction}, {"$tuner": handle, "class": name}
-  (a tuner stays here).
+The wire format is wire.py's, installed in the kernel as `_taller_wire` just before this module.
+Besides plain data (wire.py), the probe sends {"$module": name}, {"$class": [module, qualname]} (names
+only: the verdict never looks them up), {"$fn": handle, "name": str} for a function that stays in
+the kernel, {"$obj": handle, "type": str} for any other object that stays here; Keras:
+{"$model": config, weights, compile settings, optimizer state, handle}, {"$history": ...},
+{"$callback": ...}; Keras Tuner: {"$hp": get_config()}, {"$objective": class, name, direction},
+{"$tuner": handle, "class": name}. The verdict sends {"$ref": handle} and {"$cb": id} to name such
+objects and its own functions (only the hidden test's) on the way back.
 """
 
-import base64
-import io
 import json
 import socket
-import struct
 import sys
 import types
 
-MAX_FRAME = 256 * 2**20
+try:
+    import _taller_wire as wire  # in the kernel: wire.py, installed by the runner
+except ImportError:
+    from taller import wire
 
 _objects = {}  # handle -> object kept in the kernel for the verdict
 _stubs = {}  # verdict callback id -> the kernel-side function that calls it
@@ -37,8 +34,7 @@ _vid_of = {}  # id(model here) -> id of the verdict's model it is a copy of
 
 
 def _send(message):
-    data = json.dumps(message, allow_nan=True).encode("utf-8")
-    _conn[0].sendall(struct.pack(">Q", len(data)) + data)
+    _conn[0].sendall(wire.frame(message))
 
 
 def _recv_exact(n):
@@ -53,24 +49,10 @@ def _recv_exact(n):
 
 
 def _recv():
-    (size,) = struct.unpack(">Q", _recv_exact(8))
-    if size > MAX_FRAME:
-        raise ConnectionError("frame too large")
-    return json.loads(_recv_exact(size).decode("utf-8"))
+    return wire.parse(_recv_exact(wire.frame_size(_recv_exact(8))))
 
 
-def _npy(array):
-    import numpy as np
-
-    buffer = io.BytesIO()
-    np.lib.format.write_array(buffer, np.asarray(array), allow_pickle=False)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def _unnpy(text):
-    import numpy as np
-
-    return np.lib.format.read_array(io.BytesIO(base64.b64decode(text)), allow_pickle=False)
+_npy, _unnpy = wire.write_npy, wire.read_npy
 
 
 def _keep(obj):
@@ -85,38 +67,11 @@ def _type_name(obj):
 
 
 def encode(value, depth=0):
-    if depth > 30:
-        raise ValueError("value nested too deeply")
+    return wire.encode(value, _encode_other, depth)
+
+
+def _encode_other(value, depth):
     kind = type(value)
-    if value is None or kind in (bool, int, float, str):
-        return value
-    if kind is list:
-        return [encode(v, depth + 1) for v in value]
-    if kind is tuple:
-        return {"$tuple": [encode(v, depth + 1) for v in value]}
-    if kind in (set, frozenset):
-        return {"$set": [encode(v, depth + 1) for v in value]}
-    if kind is dict:
-        return {"$dict": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in value.items()]}
-    numpy = sys.modules.get("numpy")
-    if numpy is not None:
-        if kind is numpy.ndarray:
-            if value.dtype.kind in "biufcUSmM":
-                return {"$nd": _npy(value)}
-            return {"$list_array": [encode(v, depth + 1) for v in value.tolist()], "shape": list(value.shape)}
-        if isinstance(value, numpy.generic) and kind.__module__ == "numpy" and value.dtype.kind in "biufcUSmM":
-            return {"$np": _npy(numpy.asarray(value))}
-    pandas = sys.modules.get("pandas")
-    if pandas is not None:
-        if kind is pandas.DataFrame:
-            return {"$frame": {"columns": _encode_column_labels(value.columns, depth),
-                               "index": _encode_index(value.index, depth),
-                               "data": [_encode_values(value.iloc[:, j], depth) for j in range(value.shape[1])]}}
-        if kind is pandas.Series:
-            return {"$series": {"values": _encode_values(value, depth), "index": _encode_index(value.index, depth),
-                                "name": encode(value.name, depth + 1)}}
-        if isinstance(value, pandas.Index) and kind.__module__.startswith("pandas"):
-            return _encode_index(value, depth)
     keras = sys.modules.get("keras")
     if keras is not None:
         if isinstance(value, keras.Model):
@@ -209,48 +164,21 @@ def _decode_hp(config):
     return keras_tuner.HyperParameters.from_config(decode(config))
 
 
-def _encode_values(series, depth):
-    values = series.to_numpy()
-    if values.dtype.kind in "biufcUSmM":
-        return {"$nd": _npy(values), "dtype": str(series.dtype)}
-    return {"$values": [encode(v, depth + 2) for v in values.tolist()], "dtype": str(series.dtype)}
-
-
-def _encode_index(index, depth):
-    return {"$index": {"values": _encode_values(index, depth), "name": encode(index.name, depth + 1)}}
-
-
-def _encode_column_labels(columns, depth):
-    return [encode(c.item() if hasattr(c, "item") else c, depth + 1) for c in columns]
-
-
 def _conn_stub_id(value):
     return getattr(value, "_taller_callback", None) if isinstance(value, types.FunctionType) else None
 
 
 def decode(data):
     """What the verdict sent: plain data, a kernel object by handle, or one of its functions."""
-    if isinstance(data, list):
-        return [decode(v) for v in data]
-    if not isinstance(data, dict):
-        return data
-    if "$tuple" in data:
-        return tuple(decode(v) for v in data["$tuple"])
-    if "$set" in data:
-        return set(decode(v) for v in data["$set"])
-    if "$dict" in data:
-        return {decode(k): decode(v) for k, v in data["$dict"]}
-    if "$nd" in data:
-        return _unnpy(data["$nd"])
-    if "$np" in data:
-        return _unnpy(data["$np"])[()]
-    if "$frame" in data or "$series" in data or "$index" in data:
-        return _decode_pandas(data)
-    if "$ref" in data:
+    return wire.decode(data, _decode_other)
+
+
+def _decode_other(tag, data, depth):
+    if tag == "$ref":
         return _objects[data["$ref"]]
-    if "$model" in data:
+    if tag == "$model":
         return _decode_model(data["$model"])
-    if "$history" in data:
+    if tag == "$history":
         import keras
 
         h = data["$history"]
@@ -259,43 +187,11 @@ def decode(data):
         if h.get("model") is not None:
             history.set_model(decode(h["model"]))
         return history
-    if "$cb" in data:
+    if tag == "$cb":
         return _stub(data["$cb"])
-    if "$hp" in data:
+    if tag == "$hp":
         return _decode_hp(data["$hp"])
-    raise ValueError(f"unknown value {sorted(data)[:3]}")
-
-
-def _decode_values(data):
-    import numpy as np
-
-    if "$nd" in data:
-        values = _unnpy(data["$nd"])
-    else:
-        values = np.array([decode(v) for v in data["$values"]], dtype=object)
-    return values, data.get("dtype")
-
-
-def _decode_pandas(data):
-    import pandas as pd
-
-    def index(d):
-        values, dtype = _decode_values(d["$index"]["values"])
-        return pd.Index(values, name=decode(d["$index"]["name"]), dtype=dtype)
-
-    if "$index" in data:
-        return index(data)
-    if "$series" in data:
-        s = data["$series"]
-        values, dtype = _decode_values(s["values"])
-        return pd.Series(values, index=index(s["index"]), name=decode(s["name"]), dtype=dtype)
-    f = data["$frame"]
-    columns = [decode(c) for c in f["columns"]]
-    frame = pd.DataFrame(index=index(f["index"]))
-    for j, (column, values) in enumerate(zip(columns, f["data"])):
-        array, dtype = _decode_values(values)
-        frame.insert(j, column, pd.Series(array, index=frame.index, dtype=dtype), allow_duplicates=True)
-    return frame
+    raise ValueError(f"unknown value {tag[:20]!r}")
 
 
 def _stub(callback_id):

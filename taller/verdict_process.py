@@ -17,31 +17,29 @@ The hidden inputs are drawn from the master's seeds mixed with a per-run seed th
 from __future__ import annotations
 
 import ast
-import base64
 import builtins
 import copy
 import importlib
-import io
 import json
 import os
 import select
 import socket
-import struct
 import sys
 import types
 
 import numpy as np
 
-MAX_FRAME = 256 * 2**20
-MAX_DEPTH = 30
+from taller import wire
+
+MAX_DEPTH = wire.MAX_DEPTH
 MAX_MESSAGE = 2000
 LIBRARIES = {"numpy", "pandas", "sklearn", "scipy", "math", "os", "tempfile", "random", "keras", "tensorflow",
              "keras_tuner", "matplotlib", "statistics", "collections", "itertools", "functools"}
 
 
-class ProbeBroken(BaseException):
-    """The kernel stopped answering, or answered something that is not plain data. A BaseException,
-    so that a hidden test's `except Exception` cannot take it for an error of the student's code."""
+# The kernel stopped answering, or answered something that is not plain data. A BaseException, so
+# that a hidden test's `except Exception` cannot take it for an error of the student's code.
+ProbeBroken = wire.Refused
 
 
 class BadData(ProbeBroken):
@@ -62,10 +60,9 @@ class Channel:
         self.raised: dict[int, BaseException] = {}  # exceptions this process's functions raised in a call
 
     def send(self, message) -> None:
-        data = json.dumps(message, allow_nan=True).encode("utf-8")
         try:
-            self.conn.sendall(struct.pack(">Q", len(data)) + data)
-        except OSError as exc:
+            self.conn.sendall(wire.frame(message))
+        except (OSError, ValueError) as exc:
             raise ProbeBroken(f"send: {exc}") from None
 
     def _exact(self, n: int) -> bytes:
@@ -85,16 +82,7 @@ class Channel:
         return b"".join(chunks)
 
     def recv(self):
-        (size,) = struct.unpack(">Q", self._exact(8))
-        if size > MAX_FRAME:
-            raise BadData(f"a frame of {size} bytes")
-        try:
-            message = json.loads(self._exact(size).decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BadData(f"not JSON: {exc}") from None
-        if not isinstance(message, dict):
-            raise BadData("a frame that is not an object")
-        return message
+        return wire.parse(self._exact(wire.frame_size(self._exact(8))))
 
     def request(self, message):
         """Send a request; serve the kernel's callbacks until its reply comes; return the reply."""
@@ -167,65 +155,18 @@ def set_optimizer_state(model, state: list) -> None:
         optimizer.iterations.assign(int(state[0]))
 
 
-def expect(value, kind):
-    if type(value) is not kind:
-        raise BadData(f"expected {kind.__name__}, got {type(value).__name__}")
-    return value
-
-
-# ---------------------------------------------------------------- plain data, both ways
-
-def read_npy(text) -> np.ndarray:
-    try:
-        raw = base64.b64decode(expect(text, str), validate=True)
-        array = np.lib.format.read_array(io.BytesIO(raw), allow_pickle=False)
-    except (ValueError, OSError, EOFError) as exc:
-        raise BadData(f"not an .npy array: {exc}") from None
-    if type(array) is not np.ndarray or array.dtype.kind not in "biufcUSmM" or array.dtype.fields is not None:
-        raise BadData(f"an array of dtype {array.dtype}")
-    return array
-
-
-def write_npy(array: np.ndarray) -> str:
-    buffer = io.BytesIO()
-    np.lib.format.write_array(buffer, np.asarray(array), allow_pickle=False)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-PLAIN = (type(None), bool, int, float, str)
+expect = wire.expect
+read_npy, write_npy, PLAIN = wire.read_npy, wire.write_npy, wire.PLAIN
 
 
 def decode(data, channel: Channel, depth: int = 0):
-    """A value the kernel sent, rebuilt from plain data with exact types; a proxy for what stays there."""
-    if depth > MAX_DEPTH:
-        raise BadData("a value nested too deeply")
-    if type(data) in PLAIN:
-        return data
-    if type(data) is list:
-        return [decode(v, channel, depth + 1) for v in data]
-    if type(data) is not dict or len(data) < 1:
-        raise BadData(f"unexpected {type(data).__name__}")
-    tag = next(iter(data))
+    """A value the kernel sent: plain data rebuilt with exact types (wire.py); a Keras model, history
+    or callback, Keras Tuner values, or a proxy for what stays in the kernel."""
+    return wire.decode(data, lambda tag, d, depth: decode_other(tag, d, channel, depth), depth)
+
+
+def decode_other(tag, data, channel: Channel, depth: int):
     body = data[tag]
-    if tag == "$tuple":
-        return tuple(decode(v, channel, depth + 1) for v in expect(body, list))
-    if tag == "$set":
-        return {hashable(decode(v, channel, depth + 1)) for v in expect(body, list)}
-    if tag == "$dict":
-        pairs = expect(body, list)
-        return {hashable(decode(expect(p, list)[0], channel, depth + 1)): decode(p[1], channel, depth + 1)
-                for p in pairs if len(p) == 2}
-    if tag == "$nd":
-        return read_npy(body)
-    if tag == "$np":
-        array = read_npy(body)
-        if array.ndim != 0:
-            raise BadData("a numpy scalar with a shape")
-        return array[()]
-    if tag == "$list_array":
-        return np.array([decode(v, channel, depth + 1) for v in expect(body, list)], dtype=object)
-    if tag in ("$frame", "$series", "$index"):
-        return decode_pandas(tag, body, channel, depth)
     if tag == "$model":
         return decode_model(expect(body, dict), channel)
     if tag == "$history":
@@ -383,64 +324,6 @@ def decode_objective(data, channel, depth):
     raise BadData(f"an objective of kind {kind[:40]!r}")
 
 
-def hashable(value):
-    try:
-        hash(value)
-    except TypeError:
-        raise BadData("an unhashable key") from None
-    return value
-
-
-def decode_values(body, channel, depth):
-    body = expect(body, dict)
-    if "$nd" in body:
-        values = read_npy(body["$nd"])
-    else:
-        values = np.array([decode(v, channel, depth + 1) for v in expect(body.get("$values"), list)], dtype=object)
-    dtype = body.get("dtype")
-    return values, (expect(dtype, str) if dtype is not None else None)
-
-
-def decode_pandas(tag, body, channel, depth):
-    import pandas as pd
-
-    body = expect(body, dict)
-
-    def index(d):
-        d = expect(expect(d, dict).get("$index"), dict)
-        values, dtype = decode_values(d.get("values"), channel, depth + 1)
-        return pd.Index(values, name=decode(d.get("name"), channel, depth + 1), dtype=pandas_dtype(dtype))
-
-    try:
-        if tag == "$index":
-            return index({"$index": body})
-        if tag == "$series":
-            values, dtype = decode_values(body.get("values"), channel, depth)
-            return pd.Series(values, index=index(body.get("index")), name=decode(body.get("name"), channel, depth + 1),
-                             dtype=pandas_dtype(dtype))
-        columns = [hashable(decode(c, channel, depth + 1)) for c in expect(body.get("columns"), list)]
-        frame = pd.DataFrame(index=index(body.get("index")))
-        for j, (column, values) in enumerate(zip(columns, expect(body.get("data"), list))):
-            array, dtype = decode_values(values, channel, depth)
-            frame.insert(j, column, pd.Series(array, index=frame.index, dtype=pandas_dtype(dtype)), allow_duplicates=True)
-        return frame
-    except (TypeError, ValueError) as exc:
-        raise BadData(f"a pandas value that does not rebuild: {exc}") from None
-
-
-SAFE_PANDAS_DTYPES = {"object", "string", "category", "bool", "boolean"}
-
-
-def pandas_dtype(name):
-    if name is None:
-        return None
-    if name in SAFE_PANDAS_DTYPES or name.rstrip("0123456789").lower() in {"int", "uint", "float", "complex"}:
-        return name
-    if name.startswith(("datetime64", "timedelta64")):
-        return name
-    return None
-
-
 CALLBACKS = ("EarlyStopping", "ReduceLROnPlateau", "TerminateOnNaN")
 
 
@@ -485,23 +368,10 @@ def lendable(value) -> bool:
 
 def encode(value, channel: Channel, depth: int = 0):
     """What this process sends to the kernel: arguments for the student's functions."""
-    if depth > MAX_DEPTH:
-        raise TypeError("value nested too deeply")
-    kind = type(value)
-    if value is None or kind in (bool, int, float, str):
-        return value
-    if kind is list:
-        return [encode(v, channel, depth + 1) for v in value]
-    if kind is tuple:
-        return {"$tuple": [encode(v, channel, depth + 1) for v in value]}
-    if kind in (set, frozenset):
-        return {"$set": [encode(v, channel, depth + 1) for v in value]}
-    if kind is dict:
-        return {"$dict": [[encode(k, channel, depth + 1), encode(v, channel, depth + 1)] for k, v in value.items()]}
-    if kind is np.ndarray and value.dtype.kind in "biufcUSmM":
-        return {"$nd": write_npy(value)}
-    if isinstance(value, np.generic) and value.dtype.kind in "biufcUSmM":
-        return {"$np": write_npy(np.asarray(value))}
+    return wire.encode(value, lambda v, d: encode_other(v, channel, d), depth)
+
+
+def encode_other(value, channel: Channel, depth: int):
     if isinstance(value, (RemoteFunction, RemoteObject)):
         return {"$ref": value._handle}
     keras = sys.modules.get("keras")
@@ -518,40 +388,16 @@ def encode(value, channel: Channel, depth: int = 0):
             data["methods"] = {k: channel.lend(f) for k, f in methods.items()}
         return {"$model": data}
     kt = sys.modules.get("keras_tuner")
-    if kt is not None and kind is kt.HyperParameters:
+    if kt is not None and type(value) is kt.HyperParameters:
         return {"$hp": encode(value.get_config(), channel, depth + 1)}
     if keras is not None and type(value) is keras.callbacks.History:
         return {"$history": {"history": encode(value.history, channel, depth + 1),
                              "params": encode(dict(value.params or {}), channel, depth + 1),
                              "epoch": encode(list(getattr(value, "epoch", [])), channel, depth + 1),
                              "model": None if value.model is None else encode(value.model, channel, depth + 1)}}
-    pandas = sys.modules.get("pandas")
-    if pandas is not None and kind in (pandas.DataFrame, pandas.Series) or (
-            pandas is not None and isinstance(value, pandas.Index)):
-        return encode_pandas(value, channel, depth)
     if lendable(value):
         return {"$cb": channel.lend(value)}
-    raise TypeError(f"the hidden test passes a {kind.__name__} to the student's code: only plain data can go")
-
-
-def encode_pandas(value, channel, depth):
-    import pandas as pd
-
-    def values(v):
-        array = v.to_numpy()
-        if array.dtype.kind in "biufcUSmM":
-            return {"$nd": write_npy(array), "dtype": str(v.dtype)}
-        return {"$values": [encode(x, channel, depth + 2) for x in array.tolist()], "dtype": str(v.dtype)}
-
-    def index(i):
-        return {"$index": {"values": values(i), "name": encode(i.name, channel, depth + 1)}}
-
-    if isinstance(value, pd.Index):
-        return index(value)
-    if isinstance(value, pd.Series):
-        return {"$series": {"values": values(value), "index": index(value.index), "name": encode(value.name, channel, depth + 1)}}
-    return {"$frame": {"columns": [encode(c.item() if hasattr(c, "item") else c, channel, depth + 1) for c in value.columns],
-                       "index": index(value.index), "data": [values(value.iloc[:, j]) for j in range(value.shape[1])]}}
+    raise TypeError(f"the hidden test passes a {type(value).__name__} to the student's code: only plain data can go")
 
 
 # ---------------------------------------------------------------- what stays in the kernel

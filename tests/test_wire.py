@@ -211,3 +211,30 @@ def test_a_tuner_stays_in_the_kernel_and_runs_none_of_its_code_here(tmp_path):
     assert not (tmp_path / "fuera").exists()  # kt's own project_dir would have created it here
     with pytest.raises(vp.ProbeBroken):
         vp.decode({"$tuner": 12, "class": "Tuner"}, channel)
+
+
+def test_tensors_and_finite_datasets_cross_as_data():
+    """A valid answer may train or predict on `tf.concat` tensors, a `tf.Variable` or a finite
+    `tf.data.Dataset`: they cross as data, not as proxies Keras would reject (issue 17)."""
+    import tensorflow as tf
+
+    tensor = tf.concat([tf.ones((2, 3)), tf.zeros((1, 3))], axis=0)
+    got = across(tensor)
+    assert tf.is_tensor(got) and got.dtype == tf.float32 and np.array_equal(got.numpy(), tensor.numpy())
+    variable = tf.Variable(np.arange(4, dtype=np.int32))
+    assert np.array_equal(across(variable).numpy(), np.arange(4))
+    x, y = np.arange(10.0).reshape(5, 2), np.arange(5.0)
+    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(2)
+    rebuilt = across(dataset)
+    assert isinstance(rebuilt, tf.data.Dataset)
+    batches = [(a.numpy(), b.numpy()) for a, b in rebuilt]
+    assert [b[0].shape for b in batches] == [(2, 2), (2, 2), (1, 2)]
+    assert np.array_equal(np.concatenate([b[0] for b in batches]), x)
+    assert np.array_equal(np.concatenate([b[1] for b in batches]), y)
+
+
+def test_an_infinite_dataset_stays_in_the_kernel():
+    import tensorflow as tf
+
+    data = kernel_encode(tf.data.Dataset.range(3).repeat())
+    assert "$obj" in data
