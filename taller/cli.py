@@ -163,15 +163,16 @@ def main(argv=None) -> None:
 
     p = sub.add_parser("grade", help="grade SUBMISSIONS/<student>/<slug>.ipynb into OUT/grades.csv and feedback")
     p.add_argument("submissions")
-    p.add_argument("--engine", choices=grade.ENGINES, default="nbgrader",
-                   help="taller: hidden tests judged outside the student's kernel (use it when grades count)")
+    p.add_argument("--engine", choices=grade.ENGINES, default="taller",
+                   help="taller (default): hidden tests judged outside the student's kernel, in a sandbox of "
+                        "their own; nbgrader and otter run them inside it")
     p.add_argument("--out", default="out")
     p.add_argument("--seed", type=int, default=None,
                    help="taller engine: seed of the hidden inputs (default: random, written to OUT/corrida.json)")
     grading_options(p)
     p.set_defaults(func=cmd_grade)
 
-    p = sub.add_parser("demo", help="build, then grade examples/submissions/ with both engines")
+    p = sub.add_parser("demo", help="build, then grade examples/submissions/ with all three engines")
     p.add_argument("--out", default="out/demo")
     p.add_argument("--no-build", action="store_true", help="grade the committed build as it is")
     grading_options(p)

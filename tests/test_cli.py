@@ -3,6 +3,7 @@ driver retries a grader failure once, then reports it as the grader's, never as 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -117,3 +118,16 @@ def test_submissions_graded_side_by_side_share_the_cores(monkeypatch):
     assert sandbox.per_job(sandbox.Limits(threads=3), jobs=4).threads == 3
     env = sandbox.environment({}, sandbox.Limits(threads=2))
     assert all(env[name] == "2" for name in sandbox.THREAD_VARIABLES)
+
+
+def test_taller_grade_uses_the_taller_engine_by_default(tmp_path):
+    """The engine whose hidden tests the student's kernel cannot reach is the one used unless told
+    otherwise (issue 16)."""
+    folder = tmp_path / "entregas"
+    build.write_notebook(submissions.solved(ROOT, SLUG), folder / "ana" / f"{SLUG}.ipynb")
+    proc = taller("grade", str(folder), "--out", str(tmp_path / "out"), "--jobs", "1")
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert json.loads((tmp_path / "out" / "corrida.json").read_text(encoding="utf-8"))["engine"] == "taller"
+    assert "  taller   ana" in proc.stdout
+    help_text = " ".join((taller("--help").stdout + taller("demo", "--help").stdout).split())
+    assert "both engines" not in help_text and "all three engines" in help_text
