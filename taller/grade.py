@@ -108,7 +108,7 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
     questions = {slug: masters.questions(nb) for slug, nb in read.items()}
     secrets = {slug: masters.secret_lines(nb) for slug, nb in read.items()}
     titles = {slug: masters.notebook_title(nb) for slug, nb in read.items()}
-    tasks, refusals = intake.collect(submissions, releases)
+    tasks, refusals = intake.collect(submissions, releases)  # reads and normalises: a bad file is a refusal
     for r in refusals:
         log(r.console)
     out.mkdir(parents=True, exist_ok=True)
@@ -125,8 +125,7 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
                 raise GradingError(f"taller grade: {exc}") from exc
         def run_one(index_task):
             index, task = index_task
-            release = masters.read(releases[task.slug])
-            notebook = intake.normalise(intake.load(task.path)[0], release)
+            notebook = task.notebook  # normalised by intake.collect, which refused the files it could not
             with sandbox.Slot() as slot:
                 run = RunResult()
                 for attempt in (1, 2):  # a failure of the grader, not of the student, is tried once more
@@ -173,14 +172,14 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
                           "score": f"{r.score:g}", "max_score": f"{r.max_score:g}", "status": r.status,
                           "message": r.message, "seconds": run.seconds})
     for r in refusals:
-        write_page(out, r.student, r.slug or Path(r.path).stem, feedback.render_refusal(r.student, r.path.name, r.message_es))
+        write_page(out, r.student, r.page, feedback.render_refusal(r.student, r.name, r.message_es))
     with open(out / "grades.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(table)
     report.write(out, table, {slug: {q.grade_id: q.title for q in qs} for slug, qs in questions.items()}, titles,
                  {slug: sum(q.points for q in qs) for slug, qs in questions.items()},
-                 [(r.student, r.slug or Path(r.path).stem, r.message_es) for r in refusals])
+                 [(r.student, r.page, r.message_es) for r in refusals])
     warning = out / "SIN-AISLAMIENTO.txt"
     if not isolate:
         warning.write_text("Estas notas se calcularon sin aislamiento (taller grade --no-sandbox): el código de "

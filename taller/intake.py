@@ -4,6 +4,12 @@
 refused with a reason the student can read (Refusal). `normalise` rebuilds a student's notebook
 from the release with only the student's answers (and added cells) in it, so that nbgrader and
 otter grade the very same notebook whatever the student did to tests, ids or metadata.
+
+A submission is hostile input: whatever one file holds (nesting 1000 deep, a number of 100000
+digits, bytes that are not UTF-8, cells that are not objects, a notebook that exhausts memory),
+`collect` refuses that file with a reason and goes on with the others; it never raises because of
+a file's content. Normalisation runs inside `collect` too, so a notebook that cannot be put onto
+the release is refused there, and every Task carries the notebook the engine will grade.
 """
 
 from __future__ import annotations
@@ -13,8 +19,9 @@ import json
 import os
 import re
 import stat
+import unicodedata
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -22,6 +29,11 @@ import nbformat
 from . import masters
 
 MAX_BYTES = 20 * 1024 * 1024
+# Deepest nesting of lists and objects a notebook may have. Real ones have 6 or 7 levels (widget
+# state and JSON outputs a few more); 100 keeps every recursive step after the check (nbformat's
+# reading and validation, copies, json.dumps) far from Python's recursion limit.
+MAX_DEPTH = 100
+MAX_DIGITS = 4300  # longest integer in the JSON (Python 3.11's own limit; 3.10 would take quadratic time)
 NAME_RE = re.compile(r"^(?:(?i:copia de|copy of)\s+)?(?P<core>.+?)(?:\s*\(\d+\))?(?i:\.ipynb)$")
 
 
@@ -31,6 +43,7 @@ class Task:
     slug: str
     path: Path
     source_name: str
+    notebook: object = field(default=None, repr=False, compare=False)  # normalised: what is graded
 
 
 @dataclass
@@ -38,9 +51,20 @@ class Refusal:
     student: str
     slug: str  # "" when the file maps to no exercise
     path: Path
-    reason: str  # symlink, too_large, ambiguous, not_a_notebook, wrong_exercise, unknown_file, misplaced
+    reason: str  # symlink, too_large, ambiguous, not_a_notebook, wrong_exercise, unknown_file, misplaced,
+    #              unprocessable (normalising failed, or anything unexpected), unreadable_folder
     message_es: str
     console: str
+
+    @property
+    def name(self) -> str:
+        """The file's name as a page may show it (see `shown`)."""
+        return shown(self.path.name)
+
+    @property
+    def page(self) -> str:
+        """Name of the refusal's page: the exercise, else the file's name without .ipynb."""
+        return self.slug or shown(self.path.stem)
 
 
 def slug_of(name: str, slugs) -> str | None:
@@ -57,35 +81,115 @@ NOT_A_NOTEBOOK = {  # why a file is not a notebook: console words -> words for t
     "unreadable": "no se ha podido leer", "empty": "está vacío", "not UTF-8": "no es texto UTF-8",
     "not JSON": "no es JSON", "not nbformat 4": "no tiene el formato de cuaderno nbformat 4",
     "bad nbgrader metadata": "sus metadatos de nbgrader están dañados",
+    "too deep": f"tiene datos anidados a más de {MAX_DEPTH} niveles de profundidad",
+    "number too long": f"contiene un número de más de {MAX_DIGITS} cifras",
+    "out of memory": "no cabe en la memoria del corrector",
+}
+
+TROUBLE = {  # why a notebook could not be put onto the release or checked: console -> student
+    "too deep": NOT_A_NOTEBOOK["too deep"], "out of memory": NOT_A_NOTEBOOK["out of memory"],
+    "bad text": "contiene caracteres que no se pueden guardar como texto UTF-8",
+    "bad cells": "sus celdas no forman un cuaderno válido al ponerlas en el del ejercicio",
+    "unexpected": "ha provocado un error inesperado en el corrector",
 }
 
 
+class TooLong(ValueError):
+    """An integer in the JSON longer than MAX_DIGITS."""
+
+
+def bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise TooLong(f"an integer of {len(text)} digits")
+    return int(text)
+
+
+def depth_over(value, limit: int = MAX_DEPTH) -> bool:
+    """True if lists and objects nest deeper than `limit` in `value` (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def trouble(exc: BaseException) -> str:
+    """The key of TROUBLE for an exception raised while reading or normalising one notebook."""
+    if isinstance(exc, RecursionError):
+        return "too deep"
+    if isinstance(exc, MemoryError):
+        return "out of memory"
+    if isinstance(exc, UnicodeError):
+        return "bad text"
+    if isinstance(exc, nbformat.ValidationError):
+        return "bad cells"
+    return "unexpected"
+
+
+def one_line(exc: BaseException, most: int = 200) -> str:
+    """An exception for the console: its type and the start of its message, on one line."""
+    text = " ".join(str(exc).split())
+    text = text[:most] + "..." if len(text) > most else text
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def shown(name: str) -> str:
+    """A file or folder name as pages, CSV and console may show it: bytes that were not UTF-8
+    (kept by the file system as lone surrogates) and control characters become escapes."""
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Cs") else c for c in name)
+
+
 def load(path: Path, max_bytes: int = MAX_BYTES):
-    """(notebook, "") or (None, a key of NOT_A_NOTEBOOK); never follows a symlink."""
+    """(notebook, "") or (None, a key of NOT_A_NOTEBOOK); never follows a symlink.
+
+    What a hostile file can make the steps raise is caught here and named; anything else is left to
+    the per-file guard in collect_student."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(fd, "rb") as f:
             data = f.read(max_bytes + 1)
     except OSError:
         return None, "unreadable"
+    except MemoryError:
+        return None, "out of memory"
     if not data.strip():
         return None, "empty"
     try:
         text = data.decode("utf-8")
-        raw = json.loads(text)
+        del data
+        raw = json.loads(text, parse_int=bounded_int)
     except UnicodeDecodeError:
         return None, "not UTF-8"
-    except ValueError:
-        return None, "not JSON"
-    if not (isinstance(raw, dict) and raw.get("nbformat") == 4 and isinstance(raw.get("nbformat_minor"), int)):
+    except TooLong:
+        return None, "number too long"
+    except ValueError as exc:  # JSONDecodeError, or the interpreter's digit limit if set lower than ours
+        return None, "not JSON" if isinstance(exc, json.JSONDecodeError) else "number too long"
+    except RecursionError:  # nesting deeper than the interpreter's recursion limit
+        return None, "too deep"
+    except MemoryError:
+        return None, "out of memory"
+    if not (isinstance(raw, dict) and type(raw.get("nbformat")) is int and raw["nbformat"] == 4
+            and type(raw.get("nbformat_minor")) is int):
         return None, "not nbformat 4"
+    if depth_over(raw):
+        return None, "too deep"
+    del raw
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # nbformat warns when it adds missing cell ids
             nb = nbformat.reads(text, as_version=4)
             nbformat.validate(nb)
-    except (ValueError, KeyError, TypeError, AttributeError, nbformat.ValidationError):
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, nbformat.ValidationError):
         return None, "not nbformat 4"
+    except RecursionError:
+        return None, "too deep"
+    except MemoryError:
+        return None, "out of memory"
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if not isinstance(meta, dict) or not isinstance(meta.get("grade_id", ""), str):
@@ -106,18 +210,34 @@ MESSAGES = {  # reason -> what the student reads
                       "Entrega cada cuaderno con su propio nombre: este debería llamarse «{other}.ipynb».",
     "ambiguous": "Hay varios cuadernos del ejercicio {slug}: {names}. No se ha corregido ninguno: deja "
                  "solo uno, llamado «{slug}.ipynb».",
+    "unprocessable": "«{name}» no se ha podido preparar para la corrección: {why}. Descárgalo de nuevo como "
+                     ".ipynb desde Colab o Jupyter y vuelve a entregarlo; si vuelve a ocurrir, avisa al "
+                     "profesorado.",
+    "unreadable_folder": "No se ha podido leer la carpeta «{name}», así que no se ha corregido ninguno de sus "
+                         "cuadernos. Avisa al profesorado.",
 }
 
 
 def refusal(student: str, slug: str, path: Path, reason: str, console: str, **words) -> Refusal:
-    message = MESSAGES[reason].format(name=path.name, slug=slug, **words)
-    return Refusal(student, slug, path, reason, message, f"[intake] refused {str(path)!r}: {console}")
+    message = MESSAGES[reason].format(name=shown(path.name), slug=slug, **words)
+    return Refusal(shown(student), slug, path, reason, message, f"[intake] refused {str(path)!r}: {console}")
+
+
+def unprocessable(student: str, slug: str, path: Path, exc: BaseException, step: str) -> Refusal:
+    """The refusal of a file whose reading or normalising raised `exc`: the student reads why, the
+    console gets the exception (one line)."""
+    key = trouble(exc)
+    return refusal(student, slug, path, "unprocessable", f"{step} failed ({key}): {one_line(exc)}",
+                   why=TROUBLE[key])
 
 
 def collect(submissions: Path, slugs: dict[str, Path], max_bytes: int = MAX_BYTES
             ) -> tuple[list[Task], list[Refusal]]:
-    """Tasks and refusals for SUBMISSIONS/<student>/<file>, students sorted, then slugs sorted."""
-    releases = {slug: grade_ids(masters.read(path)) for slug, path in slugs.items()}
+    """Tasks and refusals for SUBMISSIONS/<student>/<file>, students sorted, then slugs sorted.
+
+    `slugs` maps each exercise to its release notebook. Every Task carries its normalised notebook.
+    Whatever a submitted file holds, it ends as a Task or a Refusal: never as an exception."""
+    releases = {slug: masters.read(path) for slug, path in slugs.items()}
     tasks, refusals = [], []
     for entry in sorted(p for p in submissions.iterdir() if not p.name.startswith(".")):
         if entry.is_symlink():
@@ -131,46 +251,74 @@ def collect(submissions: Path, slugs: dict[str, Path], max_bytes: int = MAX_BYTE
     return tasks, refusals
 
 
-def collect_student(folder: Path, releases: dict[str, set[str]], max_bytes: int):
-    """One student's tasks and refusals; `releases` maps slug -> the release's grade_ids."""
-    student, found, refusals = folder.name, {}, []  # found: slug -> paths of its valid candidates
-    for path in sorted(folder.iterdir()):
+def collect_student(folder: Path, releases: dict, max_bytes: int):
+    """One student's tasks and refusals; `releases` maps slug -> the release notebook."""
+    student, found, refusals = folder.name, {}, []  # found: slug -> (path, normalised notebook) of its candidates
+    try:
+        paths = sorted(folder.iterdir())
+    except OSError as exc:
+        return [], [refusal(student, "", folder, "unreadable_folder", f"folder not readable: {one_line(exc)}")]
+    gids = {slug: grade_ids(nb) for slug, nb in releases.items()}
+    for path in paths:
         name = path.name
         if name.startswith(".") or not name.lower().endswith(".ipynb"):
             continue
-        slug, info, refuse = slug_of(name, releases) or "", os.lstat(path), None
-        if stat.S_ISLNK(info.st_mode):
-            refuse = refusal(student, slug, path, "symlink", "symlink, not followed")
-        elif not slug:
-            refuse = refusal(student, "", path, "unknown_file", "name matches no exercise",
-                             expected=", ".join(f"«{s}.ipynb»" for s in sorted(releases)))
-        elif not stat.S_ISREG(info.st_mode):
-            refuse = refusal(student, slug, path, "not_a_notebook", "not a regular file", why="no es un archivo")
-        elif info.st_size > max_bytes:
-            refuse = refusal(student, slug, path, "too_large", f"{info.st_size} bytes, over the {max_bytes} "
-                             "byte limit", size=mib(info.st_size), limit=mib(max_bytes))
-        else:
-            nb, why = load(path, max_bytes)
-            other = wrong_exercise(grade_ids(nb), slug, releases) if nb is not None else ""
-            if nb is None:
-                refuse = refusal(student, slug, path, "not_a_notebook", f"not a notebook ({why})",
-                                 why=NOT_A_NOTEBOOK[why])
-            elif other:
-                refuse = refusal(student, slug, path, "wrong_exercise", f"holds exercise {other}, not {slug}",
-                                 other=other)
-            else:
-                found.setdefault(slug, []).append(path)
+        slug = ""
+        try:
+            slug = slug_of(name, releases) or ""
+            refuse, notebook = examine(student, slug, path, releases, gids, max_bytes)
+        except Exception as exc:  # anything unexpected with this one file refuses it, not the whole run
+            refuse, notebook = unprocessable(student, slug, path, exc, "intake"), None
         if refuse:
             refusals.append(refuse)
+        else:
+            found.setdefault(slug, []).append((path, notebook))
     tasks = []
-    for slug, paths in sorted(found.items()):
+    for slug, candidates in sorted(found.items()):
+        paths = [p for p, _ in candidates]
         if len(paths) == 1:
-            tasks.append(Task(student, slug, paths[0], paths[0].name))
+            tasks.append(Task(shown(student), slug, paths[0], shown(paths[0].name), candidates[0][1]))
             continue
-        names = ", ".join(f"«{p.name}»" for p in paths)
+        names = ", ".join(f"«{shown(p.name)}»" for p in paths)
         refusals += [refusal(student, slug, p, "ambiguous", f"one of {len(paths)} candidates for {slug}, "
                              "none graded", names=names) for p in paths]
     return tasks, refusals
+
+
+def examine(student: str, slug: str, path: Path, releases: dict, gids: dict[str, set[str]], max_bytes: int
+            ) -> tuple[Refusal | None, object]:
+    """(refusal, None) or (None, the notebook normalised onto its release) for one file."""
+    info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode):
+        return refusal(student, slug, path, "symlink", "symlink, not followed"), None
+    if not slug:
+        return refusal(student, "", path, "unknown_file", "name matches no exercise",
+                       expected=", ".join(f"«{s}.ipynb»" for s in sorted(releases))), None
+    if not stat.S_ISREG(info.st_mode):
+        return refusal(student, slug, path, "not_a_notebook", "not a regular file", why="no es un archivo"), None
+    if info.st_size > max_bytes:
+        return refusal(student, slug, path, "too_large", f"{info.st_size} bytes, over the {max_bytes} byte limit",
+                       size=mib(info.st_size), limit=mib(max_bytes)), None
+    nb, why = load(path, max_bytes)
+    if nb is None:
+        return refusal(student, slug, path, "not_a_notebook", f"not a notebook ({why})",
+                       why=NOT_A_NOTEBOOK[why]), None
+    other = wrong_exercise(grade_ids(nb), slug, gids)
+    if other:
+        return refusal(student, slug, path, "wrong_exercise", f"holds exercise {other}, not {slug}",
+                       other=other), None
+    try:
+        return None, checked(normalise(nb, releases[slug]))
+    except (RecursionError, MemoryError, UnicodeError, nbformat.ValidationError) as exc:
+        return unprocessable(student, slug, path, exc, "normalise"), None
+
+
+def checked(nb):
+    """The normalised notebook, once it is known to validate and to be writable as UTF-8 JSON, as
+    the engines will write it (a lone surrogate from a JSON escape, say, is not)."""
+    nbformat.validate(nb)
+    nbformat.writes(nb).encode("utf-8")
+    return nb
 
 
 def mib(size: int) -> str:

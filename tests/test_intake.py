@@ -360,3 +360,206 @@ def test_markdown_answer_cells_keep_their_type():
     assert [(c.cell_type, c.source) for c in out.cells] == [
         ("markdown", "## Explica"), ("markdown", "Porque sí."), ("code", "x = 1"), ("code", "assert x == 1")]
     assert [c.metadata for c in out.cells] == [c.metadata for c in rel.cells]
+
+
+# --- hostile files: each one is refused with its reason, never stops the others ------------------
+
+
+def raw_release(slug: str = "00-conceptos") -> dict:
+    return json.loads(RELEASES[slug].read_text(encoding="utf-8"))
+
+
+def first_answer(raw: dict) -> dict:
+    return next(c for c in raw["cells"] if c["metadata"].get("nbgrader", {}).get("solution"))
+
+
+def with_raw(raw: dict, where, text: str) -> bytes:
+    """The notebook `raw` with the JSON text `text` put where `where(raw, "@@")` puts a marker: deep
+    nesting and long numbers cannot go through json.dumps."""
+    where(raw, "@@RAW@@")
+    return json.dumps(raw).replace('"@@RAW@@"', text).encode("utf-8")
+
+
+def deep(depth: int, kind: str = "list") -> str:
+    return "[" * depth + "]" * depth if kind == "list" else '{"a": ' * depth + "0" + "}" * depth
+
+
+DEEP_2KB = (b'{"nbformat": 4, "nbformat_minor": 5, "cells": [], "metadata": {"x": '
+            + deep(1000).encode() + b"}}")
+HOSTILE = {  # name -> (file content, refusal reason, key of NOT_A_NOTEBOOK or TROUBLE)
+    "deep-metadata-1000": (DEEP_2KB, "not_a_notebook", "too deep"),
+    "deep-metadata-dicts": (with_raw(raw_release(), lambda r, m: r["metadata"].update(x=m), deep(200, "dict")),
+                            "not_a_notebook", "too deep"),
+    "deep-outputs": (with_raw(raw_release(), lambda r, m: r["cells"][-1].update(outputs=[m]), deep(500)),
+                     "not_a_notebook", "too deep"),
+    "deep-source": (with_raw(raw_release(), lambda r, m: first_answer(r).update(source=m), deep(5000)),
+                    "not_a_notebook", "too deep"),
+    "deep-100000": (deep(100000).encode(), "not_a_notebook", "too deep"),
+    "source-list-of-lists": (with_raw(raw_release(), lambda r, m: first_answer(r).update(source=m), '[["x"]]'),
+                             "not_a_notebook", "not nbformat 4"),
+    "int-100000-digits": (with_raw(raw_release(), lambda r, m: r["metadata"].update(x=m), "7" * 100000),
+                          "not_a_notebook", "number too long"),
+    "int-in-execution-count": (with_raw(raw_release(), lambda r, m: r["cells"][2].update(execution_count=m),
+                                        "-" + "9" * 5000), "not_a_notebook", "number too long"),
+    "invalid-utf8": (json.dumps(raw_release()).encode().replace(b"Pregunta", b"Pre\xffgunta", 1),
+                     "not_a_notebook", "not UTF-8"),
+    "json-list": (b"[1, 2, 3]", "not_a_notebook", "not nbformat 4"),
+    "json-null": (b"null", "not_a_notebook", "not nbformat 4"),
+    "json-string": (b'"nbformat 4"', "not_a_notebook", "not nbformat 4"),
+    "cells-not-dicts": (with_raw(raw_release(), lambda r, m: r.update(cells=m), '[1, "x", null, []]'),
+                        "not_a_notebook", "not nbformat 4"),
+    "one-cell-not-a-dict": (with_raw(raw_release(), lambda r, m: r["cells"].insert(3, m), '"celda"'),
+                            "not_a_notebook", "not nbformat 4"),
+    "cells-missing": (json.dumps({k: v for k, v in raw_release().items() if k != "cells"}).encode(),
+                      "not_a_notebook", "not nbformat 4"),
+    "nbformat-missing": (json.dumps({k: v for k, v in raw_release().items() if k != "nbformat"}).encode(),
+                         "not_a_notebook", "not nbformat 4"),
+    "nbformat-float": (json.dumps({**raw_release(), "nbformat": 4.0}).encode(), "not_a_notebook", "not nbformat 4"),
+    "nbformat-true": (json.dumps({**raw_release(), "nbformat": True}).encode(), "not_a_notebook", "not nbformat 4"),
+    "nbformat-5": (json.dumps({**raw_release(), "nbformat": 5}).encode(), "not_a_notebook", "not nbformat 4"),
+    "minor-missing": (json.dumps({k: v for k, v in raw_release().items() if k != "nbformat_minor"}).encode(),
+                      "not_a_notebook", "not nbformat 4"),
+    "minor-true": (json.dumps({**raw_release(), "nbformat_minor": True}).encode(), "not_a_notebook", "not nbformat 4"),
+    "minor-negative": (json.dumps({**raw_release(), "nbformat_minor": -1}).encode(), "not_a_notebook",
+                       "not nbformat 4"),
+    "metadata-a-list": (json.dumps({**raw_release(), "metadata": []}).encode(), "not_a_notebook", "not nbformat 4"),
+    "cell-metadata-null": (with_raw(raw_release(), lambda r, m: r["cells"][3].update(metadata=m), "null"),
+                           "not_a_notebook", "not nbformat 4"),
+    "lone-surrogate-in-answer": (with_raw(raw_release(), lambda r, m: first_answer(r).update(source=m),
+                                          '"x = \\ud800"'), "unprocessable", "bad text"),
+    "future-cell-type": (json.dumps({**raw_release(), "nbformat_minor": 99, "cells": [
+        *raw_release()["cells"], {"cell_type": "nuevo", "metadata": {}, "source": "x"}]}).encode(),
+        "unprocessable", "bad cells"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_a_hostile_file_is_refused_with_its_reason_and_the_classmate_is_graded(tmp_path, name):
+    content, reason, why = HOSTILE[name]
+    (tmp_path / "hostil").mkdir()
+    (tmp_path / "hostil" / "00-conceptos.ipynb").write_bytes(content)
+    write(submissions.solved(ROOT, "00-conceptos"), tmp_path / "honesta" / "00-conceptos.ipynb")
+    tasks, [r] = intake.collect(tmp_path, RELEASES)
+    assert [(t.student, t.slug) for t in tasks] == [("honesta", "00-conceptos")]
+    assert (r.student, r.slug, r.reason) == ("hostil", "00-conceptos", reason)
+    assert {**intake.NOT_A_NOTEBOOK, **intake.TROUBLE}[why] in r.message_es
+    assert why in r.console and "\n" not in r.console and len(r.console) < 600
+    assert r.message_es.startswith("«00-conceptos.ipynb»") and r.message_es.endswith(".")
+
+
+def test_the_normalised_notebook_rides_on_the_task():
+    """What is graded is normalised at intake, so a failure there refuses that file alone."""
+    tasks, _ = intake.collect(ROOT / "examples" / "submissions", RELEASES)
+    assert tasks
+    for t in tasks:
+        expected = intake.normalise(intake.load(t.path)[0], release(t.slug))
+        assert t.notebook == expected
+
+
+def test_nesting_up_to_the_limit_and_the_longest_integer_are_accepted(tmp_path):
+    raw = raw_release(SLUG)
+    # root, cells, the cell, metadata: 4 levels; the value under "k" makes up the rest of the limit
+    raw["cells"].append({"cell_type": "markdown", "metadata": {"k": "@@RAW@@", "n": "@@NUM@@"}, "source": "Mis notas"})
+    template = json.dumps(raw).replace('"@@NUM@@"', "-" + "9" * intake.MAX_DIGITS)
+    text = template.replace('"@@RAW@@"', deep(intake.MAX_DEPTH - 4))
+    (tmp_path / "ana").mkdir()
+    (tmp_path / "ana" / f"{SLUG}.ipynb").write_text(text, encoding="utf-8")
+    [task], refusals = intake.collect(tmp_path, RELEASES)
+    assert refusals == []
+    added = task.notebook.cells[-1]
+    assert added.source == "Mis notas" and "k" in added.metadata and added.metadata["n"] == -(10**intake.MAX_DIGITS - 1)
+    nbformat.validate(task.notebook)
+    nbformat.writes(task.notebook).encode("utf-8")
+    (tmp_path / "ana" / f"{SLUG}.ipynb").write_text(template.replace('"@@RAW@@"', deep(intake.MAX_DEPTH - 3)),
+                                                     encoding="utf-8")
+    assert [r.console for r in intake.collect(tmp_path, RELEASES)[1]] == [
+        f"[intake] refused {str(tmp_path / 'ana' / f'{SLUG}.ipynb')!r}: not a notebook (too deep)"]
+
+
+def two_students(tmp_path) -> Path:
+    write(submissions.solved(ROOT, SLUG), tmp_path / "ana" / f"{SLUG}.ipynb")
+    write(submissions.solved(ROOT, SLUG), tmp_path / "bea" / f"{SLUG}.ipynb")
+    return tmp_path
+
+
+def test_memory_exhausted_while_reading_refuses_that_file_only(tmp_path, monkeypatch):
+    real = json.loads
+    nb = submissions.solved(ROOT, SLUG)
+    nb.metadata["bea"] = True
+    write(nb, two_students(tmp_path) / "bea" / f"{SLUG}.ipynb")
+
+    def loads(text, *args, **kwargs):
+        if '"bea": true' in text:
+            raise MemoryError()
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(intake.json, "loads", loads)
+    [task], [r] = intake.collect(tmp_path, RELEASES)
+    assert task.student == "ana" and (r.student, r.reason) == ("bea", "not_a_notebook")
+    assert intake.NOT_A_NOTEBOOK["out of memory"] in r.message_es and "out of memory" in r.console
+
+
+@pytest.mark.parametrize("error, key", [(RecursionError("maximum recursion depth exceeded"), "too deep"),
+                                        (MemoryError(), "out of memory"),
+                                        (UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates"), "bad text"),
+                                        (ZeroDivisionError("division by zero"), "unexpected"),
+                                        (KeyError("grade_id"), "unexpected")])
+def test_a_failure_while_normalising_refuses_that_file_only(tmp_path, monkeypatch, error, key):
+    real = intake.normalise
+    monkeypatch.setattr(intake, "normalise", lambda nb, rel: (_ for _ in ()).throw(error)
+                        if nb.metadata.get("bea") else real(nb, rel))
+    nb = submissions.solved(ROOT, SLUG)
+    nb.metadata["bea"] = True
+    write(nb, two_students(tmp_path) / "bea" / f"{SLUG}.ipynb")
+    [task], [r] = intake.collect(tmp_path, RELEASES)
+    assert task.student == "ana" and task.notebook is not None
+    assert (r.student, r.slug, r.reason) == ("bea", SLUG, "unprocessable")
+    assert intake.TROUBLE[key] in r.message_es and type(error).__name__ in r.console and key in r.console
+    assert "\n" not in r.console
+
+
+def test_anything_unexpected_while_reading_refuses_that_file_with_the_cause_on_the_console(tmp_path, monkeypatch):
+    real = intake.load
+    monkeypatch.setattr(intake, "load", lambda path, *a: 1 / 0 if path.parent.name == "bea" else real(path, *a))
+    [task], [r] = intake.collect(two_students(tmp_path), RELEASES)
+    assert task.student == "ana"
+    assert (r.student, r.reason) == ("bea", "unprocessable") and intake.TROUBLE["unexpected"] in r.message_es
+    assert r.console.endswith("intake failed (unexpected): ZeroDivisionError: division by zero")
+
+
+def test_an_interrupt_is_not_swallowed(tmp_path, monkeypatch):
+    def load(*_):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(intake, "load", load)
+    with pytest.raises(KeyboardInterrupt):
+        intake.collect(two_students(tmp_path), RELEASES)
+
+
+def test_a_student_folder_that_cannot_be_read_is_refused(tmp_path, monkeypatch):
+    real = Path.iterdir
+
+    def iterdir(self):
+        if self.name == "bea":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    [task], [r] = intake.collect(two_students(tmp_path), RELEASES)
+    assert task.student == "ana" and (r.student, r.slug, r.reason) == ("bea", "", "unreadable_folder")
+    assert "«bea»" in r.message_es and "PermissionError" in r.console
+
+
+def test_names_that_are_not_utf8_are_shown_escaped(tmp_path):
+    folder = os.fsencode(tmp_path) + b"/est\xffudiante"
+    os.mkdir(folder)
+    content = RELEASES[SLUG].read_bytes()
+    for name in (f"{SLUG}.ipynb".encode(), b"tarea\x07\xfe.ipynb"):
+        with open(folder + b"/" + name, "wb") as f:
+            f.write(content)
+    [task], [r] = intake.collect(tmp_path, RELEASES)
+    for text in (task.student, r.student, r.message_es):
+        text.encode("utf-8")
+        assert "\x07" not in text
+    assert task.student == r.student == "est\\udcffudiante" and r.reason == "unknown_file"
+    assert "«tarea\\x07\\udcfe.ipynb»" in r.message_es
