@@ -156,33 +156,76 @@ LIMIT_AND_EXEC = (
 
 class Slot:
     """A number of its own for each sandbox running at once on this machine, held with a lock file:
-    a root driver runs that sandbox as uid UID_BASE + number, so no two share a process limit."""
+    a root driver runs that sandbox as uid UID_BASE + number, so no two share a process limit.
+
+    The lock files live in a folder of the user's own, `taller-<uid>` (mode 0700): under
+    $XDG_RUNTIME_DIR when that is a folder of this user's, else under the temp folder. Runs of
+    different users never touch each other's locks (their numbers name no uid: only root's do),
+    and concurrent runs of one user share the folder, so they get distinct numbers. Root's numbers
+    name machine-wide uids, so every root run uses one folder whatever its environment: /run's
+    (which no other user can create first), else the temp folder's. A folder of that name that is
+    not this user's own (created first by someone else, or a link) is refused, never used."""
 
     def __init__(self, most: int = 64):
         self.most = most
         self.number = -1
         self.lock = None
 
-    def __enter__(self) -> int:
-        import fcntl
+    @staticmethod
+    def folder() -> Path:
+        """This user's lock folder, made if missing; PermissionError if another user owns it."""
+        import stat
         import tempfile
 
+        uid = os.geteuid()
+
+        def own(path) -> bool:
+            try:
+                info = os.lstat(path)
+            except OSError:
+                return False
+            return stat.S_ISDIR(info.st_mode) and info.st_uid == uid
+
+        runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+        if uid == 0:
+            base = Path("/run") if own("/run") else Path(tempfile.gettempdir())
+        else:
+            base = Path(runtime) if os.path.isabs(runtime) and own(runtime) else Path(tempfile.gettempdir())
+        folder = base / f"taller-{uid}"
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            pass
+        if not own(folder):
+            raise PermissionError(f"taller: {folder} is not a folder of this user's own (uid {uid}); "
+                                  "it holds the grading slots' locks: remove it or set TMPDIR elsewhere")
+        if stat.S_IMODE(os.lstat(folder).st_mode) != 0o700:
+            os.chmod(folder, 0o700)
+        return folder
+
+    def __enter__(self) -> int:
+        import fcntl
+
+        folder = self.folder()
         while True:
             for number in range(self.most):
-                lock = open(Path(tempfile.gettempdir()) / f"taller-slot-{number}.lock", "a")
+                fd = os.open(folder / f"slot-{number}.lock",
+                             os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o600)
                 try:
-                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except OSError:
-                    lock.close()
+                    os.close(fd)
                     continue
-                self.number, self.lock = number, lock
+                self.number, self.lock = number, fd
                 return number
             import time
 
             time.sleep(0.2)
 
     def __exit__(self, *exc) -> None:
-        self.lock.close()
+        if self.lock is not None:
+            os.close(self.lock)
+            self.lock = None
 
 
 @dataclass
