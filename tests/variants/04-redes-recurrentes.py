@@ -124,19 +124,47 @@ VARIANTS = [
     fin_validacion = n_entrenamiento + int(len(serie) * frac_validacion)
     return serie[:n_entrenamiento], serie[n_entrenamiento:fin_validacion], serie[fin_validacion:]
 ''')}),
-    dict(name="train_test_split_sin_barajar", lost=[],
+    dict(name="train_test_split_sin_barajar", lost=["rr-dividir"],
+         says={"rr-dividir": "int(len(serie) * (frac_entrenamiento + frac_validacion))"},
          cells={"rr-dividir-sol": "from sklearn.model_selection import train_test_split\n\n" + _dividir('''    resto, prueba = train_test_split(serie, test_size=1 - frac_entrenamiento - frac_validacion, shuffle=False)
     entrenamiento, validacion = train_test_split(
         resto, test_size=frac_validacion / (frac_entrenamiento + frac_validacion), shuffle=False)
     return entrenamiento, validacion, prueba
 ''')}),
-    dict(name="dividir_con_np_split_y_round", lost=[],
+    dict(name="dividir_con_np_split_y_round", lost=["rr-dividir"],
+         says={"rr-dividir": "parece que redondeas al entero más cercano (round)"},
          cells={"rr-dividir-sol": _dividir('''    n = len(serie)
     a = round(n * frac_entrenamiento)
     b = a + round(n * frac_validacion)
     return tuple(np.split(np.asarray(serie), [a, b]))
 ''')}),
+    dict(name="dividir_con_fin_de_validacion_acumulado", lost=["rr-dividir"],
+         says={"rr-dividir": "int(len(serie) * (frac_entrenamiento + frac_validacion))"},
+         never_says={"rr-dividir": "round"},
+         cells={"rr-dividir-sol": _dividir('''    n_entrenamiento = int(len(serie) * frac_entrenamiento)
+    fin_validacion = int(len(serie) * (frac_entrenamiento + frac_validacion))
+    return serie[:n_entrenamiento], serie[n_entrenamiento:fin_validacion], serie[fin_validacion:]
+''')}),
+    dict(name="dividir_exige_prueba_no_vacia", lost=["rr-dividir"],
+         says={"rr-dividir": "las dos fracciones suman 1"},
+         cells={"rr-dividir-sol": _dividir('''    a = int(len(serie) * frac_entrenamiento)
+    b = a + int(len(serie) * frac_validacion)
+    if b >= len(serie):
+        raise ValueError("no queda nada para prueba")
+    return serie[:a], serie[a:b], serie[b:]
+''')}),
+    dict(name="dividir_con_floor_y_np_split", lost=[],
+         cells={"rr-dividir-sol": "import math\n\n" + _dividir('''    n = len(serie)
+    a = math.floor(n * frac_entrenamiento)
+    return tuple(np.split(np.asarray(serie), [a, a + math.floor(n * frac_validacion)]))
+''')}),
     # ------------------------------------------------------------------ rr-escalar
+    dict(name="escalar_con_ddof_1", lost=["rr-escalar"],
+         says={"rr-escalar": "ddof=1"},
+         never_says={"rr-escalar": "toda la serie"},
+         cells={"rr-escalar-sol": _escalar('''    media, desviacion = np.mean(entrenamiento), np.std(entrenamiento, ddof=1)
+    return tuple((np.asarray(p) - media) / desviacion for p in (entrenamiento, validacion, prueba))
+''')}),
     dict(name="escalar_con_toda_la_serie", lost=["rr-escalar"],
          says={"rr-escalar": "parece que usas la media y la desviación de toda la serie"},
          cells={"rr-escalar-sol": _escalar('''    todo = np.concatenate([entrenamiento, validacion, prueba])
@@ -165,6 +193,26 @@ VARIANTS = [
     y = np.asarray(serie)[pasos:]
     return X, y
 ''')}),
+    dict(name="ventanas_en_array_entero_preasignado", lost=["rr-ventanas"],
+         says={"rr-ventanas": "tiene tipo int32"},
+         never_says={"rr-ventanas": "no son los esperados"},
+         cells={"rr-ventanas-sol": _ventanas('''    n = len(serie) - pasos
+    X = np.zeros((n, pasos, 1), dtype="int32")
+    y = np.zeros(n, dtype="int32")
+    for i in range(n):
+        X[i, :, 0] = serie[i:i + pasos]
+        y[i] = serie[i + pasos]
+    return X, y
+''')}),
+    dict(name="ventanas_en_array_float_preasignado", lost=[],
+         cells={"rr-ventanas-sol": _ventanas('''    n = len(serie) - pasos
+    X = np.empty((n, pasos, 1))
+    y = np.empty(n)
+    for i in range(n):
+        X[i, :, 0] = serie[i:i + pasos]
+        y[i] = serie[i + pasos]
+    return X, y
+''')}),
     dict(name="ventanas_con_sliding_window_view", lost=[],
          cells={"rr-ventanas-sol": _ventanas('''    serie = np.asarray(serie, dtype="float32")
     X = np.lib.stride_tricks.sliding_window_view(serie, pasos)[:-1]
@@ -189,6 +237,14 @@ VARIANTS = [
          says={"rr-ingenua": "se esperaba [3, 6]"},
          never_says={"rr-ingenua": "parece que"},
          cells={"rr-ingenua-sol": _ingenua('''    return X.mean(axis=(1, 2))
+''')}),
+    dict(name="ingenua_con_squeeze", lost=["rr-ingenua"],
+         says={"rr-ingenua": "no un número suelto"},
+         cells={"rr-ingenua-sol": _ingenua('''    return np.squeeze(np.asarray(X)[:, -1, :])
+''')}),
+    dict(name="ingenua_devuelve_una_lista", lost=["rr-ingenua"],
+         says={"rr-ingenua": "el enunciado pide un vector de NumPy"},
+         cells={"rr-ingenua-sol": _ingenua('''    return [float(ventana[-1][0]) for ventana in X]
 ''')}),
     dict(name="ingenua_con_elipsis_y_reshape", lost=[],
          cells={"rr-ingenua-sol": _ingenua('''    return np.asarray(X)[..., -1, :].reshape(-1)
@@ -219,6 +275,18 @@ VARIANTS = [
     modelo.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mae", metrics=["mae"])
     return modelo
 ''')}),
+    dict(name="rnn_con_una_capa_densa_de_mas", lost=["rr-rnn"],
+         says={"rr-rnn": "tiene una capa Dense de más"},
+         never_says={"rr-rnn": "se esperaba 1"},
+         cells={"rr-rnn-sol": _rnn('''    modelo = keras.Sequential([keras.Input(shape=(pasos, 1)), layers.SimpleRNN(unidades),
+                               layers.Dense(3, activation="relu"), layers.Dense(1)])
+''' + _COMPILAR)}),
+    dict(name="rnn_con_una_capa_recurrente_de_mas", lost=["rr-rnn"],
+         says={"rr-rnn": "tiene una capa recurrente de más"},
+         never_says={"rr-rnn": "return_sequences=False"},
+         cells={"rr-rnn-sol": _rnn('''    modelo = keras.Sequential([keras.Input(shape=(pasos, 1)), layers.SimpleRNN(unidades, return_sequences=True),
+                               layers.SimpleRNN(unidades), layers.Dense(1)])
+''' + _COMPILAR)}),
     dict(name="rnn_tf_keras_con_add", lost=[],
          cells={"rr-rnn-sol": "import tensorflow as tf\n\n" + _rnn('''    modelo = tf.keras.Sequential()
     modelo.add(tf.keras.layers.InputLayer(shape=(pasos, 1)))
@@ -248,12 +316,38 @@ VARIANTS = [
     ])
 ''' + _COMPILAR)}),
     dict(name="apilada_con_simplernn", lost=["rr-apilada"],
-         says={"rr-apilada": "la capa 1 es de tipo SimpleRNN; se esperaba LSTM o GRU"},
+         says={"rr-apilada": "la primera capa recurrente es de tipo SimpleRNN; se esperaba LSTM o GRU"},
          cells={"rr-apilada-sol": _apilada('''    modelo = keras.Sequential([
         keras.Input(shape=(pasos, 1)),
         layers.SimpleRNN(unidades, return_sequences=True),
         layers.SimpleRNN(unidades),
         layers.Dense(1),
+    ])
+''' + _COMPILAR)}),
+    dict(name="apilada_lstm_y_gru_mezcladas", lost=["rr-apilada"],
+         says={"rr-apilada": "ambas LSTM o ambas GRU"},
+         cells={"rr-apilada-sol": _apilada('''    modelo = keras.Sequential([
+        keras.Input(shape=(pasos, 1)),
+        layers.LSTM(unidades, return_sequences=True),
+        layers.GRU(unidades),
+        layers.Dense(1),
+    ])
+''' + _COMPILAR)}),
+    dict(name="apilada_con_recurrent_dropout", lost=["rr-apilada"],
+         says={"rr-apilada": "la segunda capa recurrente tiene recurrent_dropout=0.2"},
+         cells={"rr-apilada-sol": _apilada('''    modelo = keras.Sequential([
+        keras.Input(shape=(pasos, 1)),
+        layers.GRU(unidades, return_sequences=True),
+        layers.GRU(unidades, recurrent_dropout=0.2),
+        layers.Dense(1),
+    ])
+''' + _COMPILAR)}),
+    dict(name="apilada_gru_con_opciones_por_defecto_escritas", lost=[],
+         cells={"rr-apilada-sol": _apilada('''    modelo = keras.Sequential([
+        keras.Input(shape=(pasos, 1)),
+        layers.GRU(unidades, activation="tanh", dropout=0.0, return_sequences=True),
+        layers.GRU(unidades, recurrent_dropout=0.0, return_sequences=False),
+        layers.Dense(1, activation="linear"),
     ])
 ''' + _COMPILAR)}),
     dict(name="apilada_gru_tf_keras_con_add", lost=[],
@@ -281,11 +375,20 @@ VARIANTS = [
     ])
 ''' + _COMPILAR)}),
     dict(name="densa_sin_relu", lost=["rr-densa"],
-         says={"rr-densa": "la capa 2 usa la activación «linear»; se esperaba «relu»"},
+         says={"rr-densa": "la capa oculta usa la activación «linear»; se esperaba «relu»"},
          cells={"rr-densa-sol": _densa('''    modelo = keras.Sequential([
         keras.Input(shape=(pasos, 1)),
         layers.Flatten(),
         layers.Dense(unidades),
+        layers.Dense(1),
+    ])
+''' + _COMPILAR)}),
+    dict(name="densa_con_capa_relu_aparte", lost=[],
+         cells={"rr-densa-sol": _densa('''    modelo = keras.Sequential([
+        keras.Input(shape=(pasos, 1)),
+        layers.Flatten(),
+        layers.Dense(unidades),
+        layers.ReLU(),
         layers.Dense(1),
     ])
 ''' + _COMPILAR)}),
@@ -307,6 +410,10 @@ VARIANTS = [
     dict(name="predecir_con_squeeze", lost=["rr-predecir"],
          says={"rr-predecir": "una sola ventana, predecir_un_paso devuelve forma ()"},
          cells={"rr-predecir-sol": _PREDECIR_DEF + '''    return np.squeeze(modelo.predict(X, verbose=0))
+'''}),
+    dict(name="predecir_devuelve_un_tensor", lost=["rr-predecir"],
+         says={"rr-predecir": "el enunciado pide un vector de NumPy"},
+         cells={"rr-predecir-sol": _PREDECIR_DEF + '''    return modelo(X)[:, 0]
 '''}),
     dict(name="predecir_llamando_al_modelo", lost=[],
          cells={"rr-predecir-sol": _PREDECIR_DEF + '''    return np.asarray(modelo(X))[:, 0]
