@@ -80,7 +80,8 @@ def cmd_grade(args) -> None:
     with progress_bar(f"grading ({args.engine})") as progress:
         table = grade.grade(root, Path(args.submissions), args.engine, out, jobs=args.jobs,
                             cell_timeout=args.cell_timeout, total_timeout=args.timeout, limits=limits_of(args),
-                            isolate=not args.no_sandbox, progress=progress, seed=args.seed)
+                            isolate=not args.no_sandbox, progress=progress, seed=args.seed,
+                            regrade=args.regrade)
     print_scores(table, args.engine)
     print(f"[grade] wrote {out / 'grades.csv'}, {out / 'notas-por-estudiante.csv'}, {out / 'feedback'}/ "
           f"and the class pages {out / 'index.html'}, {out / 'resumen.html'}")
@@ -168,7 +169,10 @@ def main(argv=None) -> None:
                         "their own; nbgrader and otter run them inside it")
     p.add_argument("--out", default="out")
     p.add_argument("--seed", type=int, default=None,
-                   help="taller engine: seed of the hidden inputs (default: random, written to OUT/corrida.json)")
+                   help="taller engine: seed of the hidden inputs (default: OUT's earlier seed, else random; "
+                        "written to OUT/corrida.json)")
+    p.add_argument("--regrade", action="store_true",
+                   help="grade every submission anew (default: take what OUT's ledger already holds)")
     grading_options(p)
     p.set_defaults(func=cmd_grade)
 

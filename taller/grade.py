@@ -13,8 +13,10 @@ are only ever read.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import itertools
 import json
+import os
 from secrets import randbelow
 import tempfile
 import time
@@ -22,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import engines, feedback, intake, masters, report, sandbox
+from .ledger import Ledger
 from .verdicts import RunResult
 
 ENGINES = tuple(engines.ENGINES)
@@ -88,11 +91,14 @@ def check_paths(submissions: Path, out: Path) -> None:
 
 def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, cell_timeout: int = 300,
           total_timeout: float = 1800, limits: sandbox.Limits = sandbox.Limits(), isolate: bool = True,
-          log=print, progress=None, seed: int | None = None) -> list[dict]:
+          log=print, progress=None, seed: int | None = None, regrade: bool = False) -> list[dict]:
     """Grade every submission; return the rows of grades.csv (plus a 'seconds' column per row).
 
     progress(done, total), if given, is called once before grading and after each submission.
-    seed: the taller engine's seed for the hidden inputs (random if None; written to OUT/corrida.json)."""
+    seed: the taller engine's seed for the hidden inputs (random if None; written to OUT/corrida.json).
+    A submission already graded into OUT with the same notebook, master, engine, seed, limits and kit
+    is taken from OUT's ledger (ledger.py), not graded again, unless regrade is true; without a seed,
+    a run over an OUT of the same engine reuses that OUT's seed."""
     limits = sandbox.per_job(limits, jobs)
     if engine not in ENGINES:
         raise GradingError(f"taller grade: unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
@@ -112,13 +118,20 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
     for r in refusals:
         log(r.console)
     out.mkdir(parents=True, exist_ok=True)
-    seed = randbelow(2**31) if seed is None else int(seed)
+    seed = int(seed) if seed is not None else (None if regrade else previous_seed(out, engine))
+    seed = randbelow(2**31) if seed is None else seed
+    book = Ledger(out / "ledger", {"engine": engine, "seed": seed if engine == "taller" else None,
+                                    "cell_timeout": cell_timeout, "total_timeout": total_timeout,
+                                    "limits": dataclasses.asdict(limits), "isolate": isolate})
+    master_bytes = {slug: path.read_bytes() for slug, path in found.items()}
+    keys = [book.key(t.notebook, master_bytes[t.slug]) for t in tasks]
+    reused = {i: run for i, run in ((i, None if regrade else book.get(k)) for i, k in enumerate(keys)) if run}
     (out / "corrida.json").write_text(json.dumps({"engine": engine, "seed": seed, "date": time.strftime("%Y-%m-%d %H:%M")},
                                                  indent=1) + "\n", encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="taller-grade-") as tmp:
         tmp = Path(tmp)
         prepared = {}
-        for slug in sorted({t.slug for t in tasks}):
+        for slug in sorted({t.slug for i, t in enumerate(tasks) if i not in reused}):
             try:
                 prepared[slug] = engines.ENGINES[engine].prepare(root, slug, tmp, seed)
             except FileNotFoundError as exc:
@@ -126,6 +139,8 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
         def run_one(index_task):
             index, task = index_task
             notebook = task.notebook  # normalised by intake.collect, which refused the files it could not
+            if index in reused:
+                return task, notebook, reused[index]
             with sandbox.Slot() as slot:
                 run = RunResult()
                 for attempt in (1, 2):  # a failure of the grader, not of the student, is tried once more
@@ -136,6 +151,7 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
                     run.attempts = attempt
                     if not run.failure:
                         break
+            book.put(keys[index], run)
             if run.failure:
                 log_dir = out / "logs"
                 log_dir.mkdir(exist_ok=True)
@@ -173,10 +189,12 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
                           "message": r.message, "seconds": run.seconds})
     for r in refusals:
         write_page(out, r.student, r.page, feedback.render_refusal(r.student, r.name, r.message_es))
-    with open(out / "grades.csv", "w", newline="", encoding="utf-8") as f:
+    partial = out / ".grades.csv.tmp"
+    with open(partial, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(table)
+    os.replace(partial, out / "grades.csv")  # whole or not at all, even if the run is killed here
     report.write(out, table, {slug: {q.grade_id: q.title for q in qs} for slug, qs in questions.items()}, titles,
                  {slug: sum(q.points for q in qs) for slug, qs in questions.items()},
                  [(r.student, r.page, r.message_es) for r in refusals])
@@ -189,10 +207,22 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
         warning.unlink()
     failed = sorted({(t["student"], t["notebook"]) for t in table if t["status"] == GRADER_FAILURE})
     summary = (f"[grade] {len(results) - len(failed)} graded, {len(refusals)} refused, {len(failed)} failed"
+               + (f" ({len(reused)} taken from the ledger of an earlier run; --regrade grades them anew)"
+                  if reused else "")
                + ("" if isolate else " (WITHOUT isolation: --no-sandbox)"))
     log(summary)
     table.refused, table.failed, table.isolated = len(refusals), len(failed), isolate
     return table
+
+
+def previous_seed(out: Path, engine: str) -> int | None:
+    """The seed of the run that last graded into OUT with this engine, to go on where it stopped."""
+    try:
+        run = json.loads((out / "corrida.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    seed = run.get("seed") if isinstance(run, dict) and run.get("engine") == engine else None
+    return seed if type(seed) is int else None
 
 
 def write_page(out: Path, student: str, slug: str, text: str) -> None:
