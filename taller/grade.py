@@ -104,7 +104,10 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
         raise GradingError(f"taller grade: unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
     check_paths(submissions, out)
     if isolate:
-        reason = sandbox.check(limits)
+        try:
+            reason = sandbox.check(limits)
+        except PermissionError as exc:  # another user's folder where this user's slot locks go
+            raise GradingError(f"taller grade: cannot keep this user's slot locks: {exc}") from None
         if reason:
             raise GradingError(f"taller grade: no sandbox on this machine ({reason}); "
                                "pass --no-sandbox to grade without isolation")
