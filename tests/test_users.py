@@ -66,9 +66,30 @@ def class_of_one(tmp_path):
     """One honest student's 00, in folders `nobody` may read (the class) and write (its OUT)."""
     folder = tmp_path / "entregas"
     build.write_notebook(submissions.solved(ROOT, SLUG), folder / "ana" / f"{SLUG}.ipynb")
+    return readable(tmp_path, folder)
+
+
+def readable(tmp_path, folder):
     for path in [tmp_path, *tmp_path.rglob("*")]:
         path.chmod(0o777 if path.is_dir() else 0o644)
     return folder
+
+
+def test_a_boundary_attack_earns_nothing_when_nobody_grades(tmp_path):
+    """The sandboxes and the verdict boundary hold for an unprivileged driver too (no uid per slot,
+    no cgroups): the rewritten probe of tests/test_boundary.py earns nothing, its classmate full marks."""
+    from test_boundary import SLUG as SLUG01, hostile_01
+
+    folder = tmp_path / "entregas"
+    build.write_notebook(submissions.solved(ROOT, SLUG), folder / "ana" / f"{SLUG}.ipynb")
+    build.write_notebook(hostile_01("sonda-pide-exec"), folder / "mallory" / f"{SLUG01}.ipynb")
+    readable(tmp_path, folder)
+    proc = as_user(NOBODY, grade_command(folder, tmp_path / "de-nobody"), tmp_path)
+    output, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 0 and "2 graded, 0 refused, 0 failed" in output, output[-3000:]
+    assert f"{TOTAL:g} / {TOTAL:g}" in output
+    total01 = sum(q.points for q in questions_of(SLUG01))
+    assert f"0 / {total01:g}" in output, output[-3000:]
 
 
 def graded_fully(output: str) -> bool:
