@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from taller.execution import KERNEL_DIED, survive_kernel_death
+from taller.execution import KERNEL_DIED, bound_outputs, survive_kernel_death
 from taller.verdicts import errors_by_grade_id, write
 
 STUDENT = "alumno"
@@ -47,11 +47,12 @@ def main(slug: str, cell_timeout: str, out: str) -> int:
 
 def nbgrader(argv: list[str]) -> int:
     """nbgrader's own command line, in this process, with a kernel that dies or will not stop no
-    longer aborting the notebook (execution.py)."""
+    longer aborting the notebook, and at most TALLER_OUTPUT_BYTES of cell outputs kept (execution.py)."""
     from nbgrader.apps.nbgraderapp import main as nbgrader_main
     from nbgrader.preprocessors import Execute
 
     survive_kernel_death(Execute)
+    bound_outputs(Execute)
     sys.argv = ["nbgrader", *argv]
     try:
         nbgrader_main()

@@ -5,7 +5,8 @@ unpacked the autograder), with two changes:
 - the test files are not unpacked here: the driver unpacked them, and they are read-only in both
   the engine and the kernel sandbox, so student code cannot rewrite them;
 - a cell that runs longer than CELL_TIMEOUT is interrupted and execution goes on, as in nbgrader
-  (`otter run` has no time limit).
+  (`otter run` has no time limit);
+- at most TALLER_OUTPUT_BYTES of cell outputs are kept (execution.bound_outputs).
 otter's results come back from the kernel as a pickle and its log receiver unpickles what the kernel
 sends: both happen here, inside the sandbox. What leaves it is plain JSON (see verdicts.py).
 """
@@ -19,7 +20,7 @@ import tempfile
 import nbconvert.preprocessors
 import nbformat
 
-from taller.execution import CELL_TIMEOUT, KERNEL_DIED, survive_kernel_death
+from taller.execution import CELL_TIMEOUT, KERNEL_DIED, bound_outputs, survive_kernel_death
 from taller.verdicts import errors_by_grade_id, write
 
 
@@ -39,6 +40,7 @@ def with_cell_timeout(seconds: int):
                 cell.outputs.append(nbformat.v4.new_output("error", **CELL_TIMEOUT))
 
     survive_kernel_death(ExecuteWithTimeout)
+    bound_outputs(ExecuteWithTimeout)
     return ExecuteWithTimeout
 
 
