@@ -5,11 +5,17 @@ It runs `nbgrader autograde` in this process (its kernel starts in its own neste
 kernel_sandbox.py), then reads the gradebook and the autograded notebook and writes the verdict as plain JSON:
 {questions: {grade_id: {score, possible, error}}, answer_errors: {grade_id: error}, kernel_died, exit}.
 The driver takes nothing else out of the sandbox.
+
+The work folder is in memory and bounded (sandbox.py); the kernel shares it with nbgrader, whose
+gradebook and autograded notebook are written after the notebook ran. So that a notebook that fills
+the folder cannot keep nbgrader from saving the grades, what the kernel left in its folder is removed
+once the kernel and all it started are gone (`forget_kernel_files`).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -45,6 +51,33 @@ def main(slug: str, cell_timeout: str, out: str) -> int:
     return 0
 
 
+def forget_kernel_files(cls) -> None:
+    """After an Execute preprocessor ran a notebook (its kernel sandbox, and every process in it, is
+    gone by then), remove the files and folders the kernel added to its working folder."""
+    preprocess = cls.preprocess
+    if getattr(preprocess, "forgets_kernel_files", False):
+        return
+
+    def preprocess_then_forget(self, nb, resources=None, km=None):
+        folder = ((resources or {}).get("metadata") or {}).get("path") or os.getcwd()
+        before = set(os.listdir(folder))
+        try:
+            return preprocess(self, nb, resources, km)
+        finally:
+            for name in set(os.listdir(folder)) - before:
+                path = os.path.join(folder, name)
+                if os.path.isdir(path) and not os.path.islink(path):
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    try:
+                        os.unlink(path)
+                    except OSError:
+                        pass
+
+    preprocess_then_forget.forgets_kernel_files = True
+    cls.preprocess = preprocess_then_forget
+
+
 def nbgrader(argv: list[str]) -> int:
     """nbgrader's own command line, in this process, with a kernel that dies or will not stop no
     longer aborting the notebook, and at most TALLER_OUTPUT_BYTES of cell outputs kept (execution.py)."""
@@ -53,6 +86,7 @@ def nbgrader(argv: list[str]) -> int:
 
     survive_kernel_death(Execute)
     bound_outputs(Execute)
+    forget_kernel_files(Execute)
     sys.argv = ["nbgrader", *argv]
     try:
         nbgrader_main()

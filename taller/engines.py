@@ -8,6 +8,12 @@ to the driver (grade.py).
 Limits: a cell that runs past the cell time limit is interrupted and grading goes on; a sandbox that
 runs past the total time limit is killed with everything in it, and what was not graded scores 0.
 A run that gives no verdict for a reason that is not the student's is tried once more.
+
+Where the machine allows it (cgroups.py), each run has a cgroup of its own: memory, processes and CPU
+are bounded for the whole sandbox, not only per process. The engine writes its verdict in OUT, the
+one folder of the host's it can write (the rest of its work folder is in memory), and the driver
+reads it from there after the sandbox is gone. The engine keeps at most --output-mb of cell outputs
+(TALLER_OUTPUT_BYTES, execution.py).
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import masters, sandbox
+from . import cgroups, masters, sandbox
 from .kernel_sandbox import KERNELSPEC
 from .verdicts import RunResult, checked, read_bounded
 
@@ -78,27 +84,63 @@ def run_limited(box: sandbox.Sandbox, argv: list[str], cwd: Path, env: dict, tim
     return code, b"".join(tail)[-max_log:].decode("utf-8", errors="replace")
 
 
+# The kernel sandbox starts with the highest OOM score: when a submission reaches its memory limit,
+# the kernel's processes (the student's) are the ones killed, not the engine that reports the grade.
+KERNEL_FIRST_TO_GO = '{ echo 1000 > /proc/self/oom_score_adj; } 2>/dev/null; exec "$@"'
+
+
 def write_kernelspec(work: Path) -> None:
     spec = work / "jupyter" / "kernels" / "python3" / "kernel.json"
     spec.parent.mkdir(parents=True)
-    spec.write_text(json.dumps({**KERNELSPEC, "interrupt_mode": "message"}, indent=1))
+    argv = ["/bin/sh", "-c", KERNEL_FIRST_TO_GO, "taller-kernel", *KERNELSPEC["argv"]]
+    spec.write_text(json.dumps({**KERNELSPEC, "argv": argv, "interrupt_mode": "message"}, indent=1))
 
 
-def run_engine(work: Path, box: sandbox.Sandbox, argv: list[str], cwd: Path, env: dict,
+def submission_cgroup(box: sandbox.Sandbox) -> tuple[cgroups.Cgroup | None, str]:
+    """A cgroup for this sandbox with its limits, or (None, why not) where there can be none."""
+    if not box.isolate:
+        return None, ""
+    where = cgroups.support()
+    if not where.usable:
+        return None, ""  # the driver said so once for the whole run
+    try:
+        return cgroups.Cgroup.create(where, box.limits.memory_mb * sandbox.MB, box.limits.processes,
+                                     box.limits.cpus), ""
+    except OSError as exc:
+        return None, f"no cgroup for this submission ({exc}): limits per process only"
+
+
+def run_engine(box: sandbox.Sandbox, argv: list[str], cwd: Path, env: dict,
                questions: list[masters.Question], total_timeout: float) -> RunResult:
     box.prepare()
-    env = {**env, "TALLER_KERNEL_TMP_BYTES": str(box.limits.tmp_mb * sandbox.MB)}
     max_bytes = box.limits.output_mb * sandbox.MB
+    env = {**env, "TALLER_KERNEL_TMP_BYTES": str(box.limits.tmp_mb * sandbox.MB),
+           "TALLER_OUTPUT_BYTES": str(max_bytes)}
+    verdict = box.out / VERDICT
     start = time.perf_counter()
-    code, log = run_limited(box, argv, cwd, env, total_timeout, max_bytes, work / VERDICT)
-    result = checked(read_bounded(work / VERDICT, max_bytes), questions)
+    box.cgroup, problem = submission_cgroup(box)
+    try:
+        code, log = run_limited(box, argv, cwd, env, total_timeout, max_bytes, verdict)
+    finally:
+        if box.cgroup is not None:
+            box.cgroup.remove()  # whatever is left in it is killed first
+    result = checked(read_bounded(verdict, max_bytes), questions)
     result.timed_out = result.timed_out or code is None
+    usage = box.cgroup.usage if box.cgroup is not None else None
+    memory_note = ""  # a failure of the engine may be this
+    if usage is not None and usage.oom_kills:
+        memory_note = (f"memory limit of the submission reached ({box.limits.memory_mb} MB): "
+                       f"{usage.oom_kills} process(es) killed")
+        result.problems.append(memory_note)
+        memory_note = f"; {memory_note}"
+    if problem:
+        result.problems.append(problem)
     if code is None:
         result.failure = ""  # the student's code ran out of time: not the grader's failure
     elif result.failure:
-        result.failure = f"{result.failure} (exit status {code})\n{log[-3000:]}"
+        result.failure = f"{result.failure} (exit status {code}{memory_note})\n{log[-3000:]}"
     elif not result.verdicts and not (result.kernel_died or result.timed_out):
-        result.failure = f"the engine graded no question (exit status {code})\n{log[-3000:]}"
+        result.failure = f"the engine graded no question (exit status {code}{memory_note})\n{log[-3000:]}"
     result.seconds = time.perf_counter() - start
     return result
 
@@ -114,9 +156,9 @@ def grade_nbgrader(course_template: Path, slug: str, notebook, work: Path, slot:
     nbformat.write(notebook, str(target))
     write_kernelspec(work)
     env = sandbox.environment({"JUPYTER_PATH": str(sandbox.WORK / "jupyter")}, limits)
-    argv = [sys.executable, "-m", "taller.engine_nbgrader", slug, str(cell_timeout), str(sandbox.WORK / VERDICT)]
+    argv = [sys.executable, "-m", "taller.engine_nbgrader", slug, str(cell_timeout), str(sandbox.OUT / VERDICT)]
     box = sandbox.Sandbox(work, slot, limits, isolate=isolate)
-    return run_engine(work, box, argv, sandbox.WORK / "course", env, questions, total_timeout)
+    return run_engine(box, argv, sandbox.WORK / "course", env, questions, total_timeout)
 
 
 def unpack_tests(autograder_zip: Path, dest: Path) -> None:
@@ -141,9 +183,9 @@ def grade_otter(autograder_zip: Path, slug: str, notebook, work: Path, slot: int
     env = sandbox.environment({"JUPYTER_PATH": str(sandbox.WORK / "jupyter"),
                                "TALLER_KERNEL_RO": str(inside / "tests")}, limits)
     argv = [sys.executable, "-m", "taller.otter_runner", str(inside / f"{slug}.ipynb"), str(inside / "tests"),
-            str(sandbox.WORK / VERDICT), str(cell_timeout)]
+            str(sandbox.OUT / VERDICT), str(cell_timeout)]
     box = sandbox.Sandbox(work, slot, limits, read_only=(folder / "tests",), isolate=isolate)
-    return run_engine(work, box, argv, inside, env, questions, total_timeout)
+    return run_engine(box, argv, inside, env, questions, total_timeout)
 
 
 def prepare_nbgrader(root: Path, slug: str, tmp: Path, seed: int = 0) -> Path:
@@ -173,9 +215,9 @@ def grade_taller(spec: Path, slug: str, notebook, work: Path, slot: int, limits:
     inside = sandbox.WORK / "submission"
     env = sandbox.environment({"JUPYTER_PATH": str(sandbox.WORK / "jupyter")}, limits)
     argv = [sys.executable, "-m", "taller.engine_taller", str(inside / f"{slug}.ipynb"),
-            str(sandbox.WORK / "hidden.json"), str(sandbox.WORK / VERDICT), str(cell_timeout)]
+            str(sandbox.WORK / "hidden.json"), str(sandbox.OUT / VERDICT), str(cell_timeout)]
     box = sandbox.Sandbox(work, slot, limits, isolate=isolate)
-    return run_engine(work, box, argv, inside, env, questions, total_timeout)
+    return run_engine(box, argv, inside, env, questions, total_timeout)
 
 
 def hidden_spec(master, seed: int) -> dict:

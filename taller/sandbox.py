@@ -7,6 +7,14 @@ Two nested sandboxes grade a submission:
   machine: not the course folder, SUBMISSIONS, OUT, other work folders or the autograder zips. It has
   its own user (a per-slot uid when the driver is root), PID, IPC, UTS and network namespaces (a
   loopback only), a private /tmp of bounded size, and resource limits.
+- its **work folder is in memory**: a tmpfs of --tmp-mb at WORK, filled by the sandbox's first
+  (trusted) process with a copy of the files the driver laid out (seen read-only at INPUT), so that
+  nothing the engine or the student writes there reaches the host's disk. Only WORK/out (OUT) is
+  the host's: the engine writes its verdict there, and the driver reads it after the sandbox is
+  gone. The kernel never sees OUT (its sandbox binds its own working folder only).
+- **one cgroup per submission** (cgroups.py) holds the whole sandbox: its memory in total (processes
+  and in-memory folders), its processes and threads, and a CPU quota of cores / jobs. Its first
+  process joins the cgroup before it execs bwrap. The RLIMITs stay, per process, as a second layer.
 - the **kernel sandbox** (kernel_sandbox.py) is started by the engine in place of the `python3`
   kernel: it sees only the kernel's working folder read-write (and, for otter, the test files
   read-only), has its own PID namespace and cannot make further user namespaces. The student's code
@@ -28,7 +36,10 @@ from pathlib import Path
 import taller
 
 INSIDE = Path("/taller")  # where the work folder appears inside the engine sandbox
-WORK = INSIDE / "work"
+WORK = INSIDE / "work"  # the engine's writable folder: a tmpfs of --tmp-mb, filled with a copy of INPUT
+OUT_NAME = "out"
+OUT = WORK / OUT_NAME  # the one folder of the host's the engine writes in: its verdict; the kernel never sees it
+INPUT = INSIDE / "in"  # the host's work folder, read-only: what is copied into WORK
 UID_BASE = 61000  # sandboxes of a root driver run as uid UID_BASE + slot: limits are per uid
 MB = 1024 * 1024
 
@@ -41,12 +52,13 @@ ENV_KEEP_PREFIXES = ("TF_", "OPENBLAS_", "OMP_", "MKL_", "KMP_", "TALLER_KERNEL_
 class Limits:
     """What one submission's sandbox may use. Every field is a `taller grade` option."""
 
-    memory_mb: int = 8192  # per process (RLIMIT_DATA: heap and private mappings)
-    processes: int = 1024  # processes and threads of the sandbox's user (RLIMIT_NPROC)
+    memory_mb: int = 8192  # the whole sandbox (cgroup), and each process again (RLIMIT_DATA)
+    processes: int = 1024  # processes and threads of the whole sandbox (cgroup; RLIMIT_NPROC of its uid)
     file_size_mb: int = 512  # largest file it may write (RLIMIT_FSIZE)
-    tmp_mb: int = 1024  # size of its private /tmp
-    output_mb: int = 16  # the most the driver reads back: results, log
+    tmp_mb: int = 1024  # size of each of its in-memory folders: the work folder, the engine's and the kernel's /tmp
+    output_mb: int = 16  # the most the driver reads back (results, log) and the engine keeps of cell outputs
     threads: int = 0  # compute threads of the student's kernel (TensorFlow, BLAS); 0: cores / jobs
+    cpus: float = 0.0  # CPU time of the whole sandbox, in CPUs (cgroup quota); 0: cores / jobs
 
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
@@ -54,11 +66,15 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 
 
 def per_job(limits: Limits, jobs: int) -> Limits:
-    """Limits with the threads left to choose set to cores / jobs: submissions graded side by side
-    then share the cores instead of each starting a pool as large as the machine."""
-    if limits.threads:
-        return limits
-    return replace(limits, threads=max(1, (os.cpu_count() or 1) // max(1, jobs)))
+    """Limits with the threads and CPUs left to choose set to cores / jobs: submissions graded side
+    by side then share the cores instead of each starting a pool as large as the machine, and one
+    that starts many busy processes still gets no more than its share."""
+    cores, jobs = os.cpu_count() or 1, max(1, jobs)
+    if not limits.threads:
+        limits = replace(limits, threads=max(1, cores // jobs))
+    if not limits.cpus:
+        limits = replace(limits, cpus=cores / jobs)
+    return limits
 
 
 class Unavailable(RuntimeError):
@@ -139,18 +155,43 @@ def environment(extra: dict[str, str] | None = None, limits: Limits | None = Non
     return env
 
 
-# First process inside the engine sandbox (trusted): set the limits, drop to the sandbox's user, exec.
+# First process inside the engine sandbox (trusted; nothing of the student's has run yet). argv[1] is
+# a JSON spec: copy INPUT into the in-memory WORK (but OUT and the read-only folders, which are
+# mounted), give the copy to the sandbox's user, go to cwd, set the limits, drop to that user, exec.
 LIMIT_AND_EXEC = (
-    "import os, resource, sys\n"
-    "for name, value in zip(('RLIMIT_DATA', 'RLIMIT_NPROC', 'RLIMIT_FSIZE', 'RLIMIT_CORE'), sys.argv[1:5]):\n"
-    "    if int(value) >= 0:\n"
-    "        resource.setrlimit(getattr(resource, name), (int(value), int(value)))\n"
-    "uid = int(sys.argv[5])\n"
+    "import json, os, resource, shutil, sys\n"
+    "spec = json.loads(sys.argv[1])\n"
+    "uid = spec['uid']\n"
+    "def copy(source, target, rel):\n"
+    "    for entry in sorted(os.scandir(os.path.join(source, rel)), key=lambda e: e.name):\n"
+    "        name = os.path.join(rel, entry.name) if rel else entry.name\n"
+    "        if name in spec['skip']:\n"
+    "            continue\n"
+    "        path = os.path.join(target, name)\n"
+    "        if entry.is_symlink():\n"
+    "            os.symlink(os.readlink(entry.path), path)\n"
+    "        elif entry.is_dir():\n"
+    "            os.makedirs(path, exist_ok=True)\n"
+    "            copy(source, target, name)\n"
+    "        else:\n"
+    "            shutil.copyfile(entry.path, path, follow_symlinks=False)\n"
+    "        if not entry.is_symlink():\n"
+    "            os.chmod(path, entry.stat(follow_symlinks=False).st_mode & 0o7777)\n"
+    "        if uid >= 0:\n"
+    "            os.lchown(path, uid, uid)\n"
+    "if spec['copy']:\n"
+    "    copy(spec['copy'][0], spec['copy'][1], '')\n"
+    "    if uid >= 0:\n"
+    "        os.chown(spec['copy'][1], uid, uid)\n"
+    "if spec['cwd']:\n"
+    "    os.chdir(spec['cwd'])\n"
+    "for name, value in spec['limits'].items():\n"
+    "    resource.setrlimit(getattr(resource, name), (value, value))\n"
     "if uid >= 0:\n"
     "    os.setgroups([]); os.setgid(uid); os.setuid(uid)\n"
     "    import ctypes, signal\n"  # a change of uid clears the parent-death signal: set it again
     "    ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)\n"
-    "os.execv(sys.argv[6], sys.argv[6:])\n"
+    "os.execv(sys.argv[2], sys.argv[2:])\n"
 )
 
 
@@ -230,35 +271,55 @@ class Slot:
 
 @dataclass
 class Sandbox:
-    """The engine sandbox of one submission: `work` is its only writable folder, seen as WORK."""
+    """The engine sandbox of one submission. `work` is the host folder the driver lays out; inside,
+    WORK is an in-memory copy of it (--tmp-mb), and only `work/out` (OUT inside) is written back."""
 
     work: Path
     slot: int
     limits: Limits
     read_only: tuple[Path, ...] = ()  # folders under work that stay read-only inside (otter's tests)
     isolate: bool = True  # False only with `taller grade --no-sandbox`: run as is, WORK is work
+    cgroup: object = None  # a cgroups.Cgroup the whole sandbox runs in, if this machine allows one
+
+    @property
+    def out(self) -> Path:
+        """The host folder of OUT: the engine's verdict, and nothing the kernel can write."""
+        return self.work / OUT_NAME
 
     def uid(self) -> int | None:
         return UID_BASE + self.slot if os.geteuid() == 0 else None
 
     def prepare(self) -> None:
-        """Give the work folder to the sandbox's user."""
+        """Make OUT and give it to the sandbox's user (WORK is a copy the sandbox makes for itself)."""
+        self.out.mkdir(parents=True, exist_ok=True)
         uid = self.uid()
         if uid is None or not self.isolate:
             return
-        for folder, dirs, files in os.walk(self.work):
-            for name in [folder, *(os.path.join(folder, n) for n in dirs + files)]:
-                os.lchown(name, uid, uid)
+        os.lchown(self.out, uid, uid)
+
+    def spec(self, uid: int | None, copy: bool, cwd: Path | None) -> str:
+        """LIMIT_AND_EXEC's argument: the copy into WORK, the limits, the user."""
+        import json
+
+        limits = {"RLIMIT_DATA": self.limits.memory_mb * MB, "RLIMIT_FSIZE": self.limits.file_size_mb * MB,
+                  "RLIMIT_CORE": 0}
+        if uid is not None:  # RLIMIT_NPROC would count all of a non-root driver's processes: not set
+            limits["RLIMIT_NPROC"] = self.limits.processes
+        skip = [OUT_NAME, *(str(folder.relative_to(self.work)) for folder in self.read_only)]
+        return json.dumps({"uid": -1 if uid is None else uid, "limits": limits, "skip": skip,
+                           "copy": [str(INPUT), str(WORK)] if copy else None, "cwd": str(cwd) if cwd else None})
 
     def command(self, argv: list[str], cwd: Path, env: dict[str, str]) -> list[str]:
         """The command line that runs argv (paths as seen inside) in the engine sandbox.
 
         The engine sandbox is an unprivileged bwrap (its own user namespace), so that the kernel
         sandbox can nest in it. A root driver first starts a privileged bwrap that only lays out
-        the file view and switches to a uid of this slot's own, with the limits set: RLIMIT_NPROC
-        then counts this sandbox's processes and threads alone."""
+        the file view (the in-memory WORK among it), fills WORK and switches to a uid of this slot's
+        own, with the limits set: RLIMIT_NPROC then counts this sandbox's processes and threads alone.
+        The work folder: the host's read-only at INPUT, a tmpfs of --tmp-mb at WORK, the host's
+        `out` at OUT, the read-only folders bound from INPUT over their copies' places."""
         uid = self.uid()
-        limits = [self.limits.memory_mb * MB, self.limits.processes, self.limits.file_size_mb * MB, 0]
+        work_size = str(self.limits.tmp_mb * MB)
         box = [bwrap(), "--unshare-all", "--die-with-parent"]
         box += bind_args(system_args()) if uid is None else ["--ro-bind", "/", "/"]
         # A private /tmp; the Python environment may live under /tmp (a clone there): bind it again.
@@ -266,23 +327,26 @@ class Sandbox:
                 "--perms", "1777", "--dir", "/tmp/home"]
         box += [arg for d in python_dirs() if d.is_relative_to("/tmp") for arg in ("--ro-bind", str(d), str(d))]
         if uid is None:
-            box += ["--bind", str(self.work), str(WORK)]
+            box += ["--ro-bind", str(self.work), str(INPUT), "--perms", "0755", "--size", work_size,
+                    "--tmpfs", str(WORK), "--bind", str(self.out), str(OUT)]
             box += [arg for folder in self.read_only
                     for arg in ("--ro-bind", str(folder), str(WORK / folder.relative_to(self.work)))]
         else:
-            box += ["--bind", str(WORK), str(WORK)]
+            box += ["--bind", str(WORK), str(WORK), "--bind", str(OUT), str(OUT)]
             box += [arg for folder in self.read_only
-                    for arg in ("--ro-bind", *[str(WORK / folder.relative_to(self.work))] * 2)]
-        box += ["--proc", "/proc", "--dev", "/dev", "--chdir", str(cwd), "--clearenv"]
+                    for arg in ("--ro-bind", str(INPUT / folder.relative_to(self.work)),
+                                str(WORK / folder.relative_to(self.work)))]
+        box += ["--proc", "/proc", "--dev", "/dev", "--chdir", str(WORK if uid is None else cwd), "--clearenv"]
         for key, value in sorted(env.items()):
             box += ["--setenv", key, value]
-        if uid is None:  # RLIMIT_NPROC would count all of this user's processes: not set
-            return [*box, "--", sys.executable, "-S", "-c", LIMIT_AND_EXEC, *map(str, limits[:1]), "-1",
-                    *map(str, limits[2:]), "-1", *argv]
+        if uid is None:  # the copy is made inside the one sandbox, by its first process
+            return [*box, "--", sys.executable, "-S", "-c", LIMIT_AND_EXEC, self.spec(None, True, cwd), *argv]
         view = [bwrap(), "--die-with-parent", *bind_args(system_args()), "--perms", "0755", "--dir", str(INSIDE),
-                "--bind", str(self.work), str(WORK), "--bind", "/proc", "/proc", "--dev", "/dev", "--dir", "/tmp",
-                "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-        return [*view, "--", sys.executable, "-S", "-c", LIMIT_AND_EXEC, *map(str, limits), str(uid), *box,
+                "--ro-bind", str(self.work), str(INPUT), "--perms", "0755", "--size", work_size, "--tmpfs", str(WORK),
+                "--bind", str(self.out), str(OUT), "--bind", "/proc", "/proc", "--dev", "/dev", "--dir", "/tmp",
+                "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_CHOWN",
+                "--cap-add", "CAP_FOWNER"]
+        return [*view, "--", sys.executable, "-S", "-c", LIMIT_AND_EXEC, self.spec(uid, True, None), *box,
                 "--", *argv]
 
     def popen(self, argv: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen:
@@ -291,7 +355,10 @@ class Sandbox:
             env = {k: real(v) for k, v in env.items() if k != "JUPYTER_PATH"}
             return subprocess.Popen([real(a) for a in argv], cwd=real(cwd), env=env, stdout=subprocess.PIPE,
                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-        return subprocess.Popen(self.command(argv, cwd, env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        command = self.command(argv, cwd, env)
+        if self.cgroup is not None:  # its first process joins the cgroup, then execs the sandbox
+            command = self.cgroup.join_command(command)
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
 
 
@@ -314,14 +381,14 @@ def check(limits: Limits = Limits()) -> str:
                  "s.settimeout(1)\n"
                  "try:\n    s.connect(('1.1.1.1', 53)); print('network reachable')\n"
                  "except OSError:\n    pass\n"
-                 "open('/taller/work/ok', 'w').write('ok')\n")
+                 f"open('{OUT}/ok', 'w').write('ok')\n")
         try:
             proc = box.popen([sys.executable, "-S", "-c", probe], WORK, environment())
             out, _ = proc.communicate(timeout=60)
         except (OSError, subprocess.TimeoutExpired) as exc:
             return f"bubblewrap could not start: {exc}"
         text = out.decode(errors="replace").strip()
-        if proc.returncode != 0 or "network reachable" in text or not (Path(tmp) / "ok").exists():
+        if proc.returncode != 0 or "network reachable" in text or not (box.out / "ok").exists():
             first = text.splitlines()[-1] if text else f"exit status {proc.returncode}"
             return f"bubblewrap could not make a sandbox here: {first}"
     return ""
