@@ -23,7 +23,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import engines, feedback, intake, masters, report, sandbox
+from . import cgroups, engines, feedback, intake, masters, report, sandbox
 from .ledger import Ledger
 from .verdicts import RunResult
 
@@ -38,6 +38,7 @@ class Table(list):
     refused: int = 0
     failed: int = 0
     isolated: bool = True
+    limits_per_submission: bool = True  # memory, processes and CPU bounded per submission (a cgroup each)
 
 
 class GradingError(SystemExit):
@@ -111,6 +112,9 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
         if reason:
             raise GradingError(f"taller grade: no sandbox on this machine ({reason}); "
                                "pass --no-sandbox to grade without isolation")
+    cgroup_notice = cgroups.notice(cgroups.support()) if isolate else ""
+    if cgroup_notice:  # memory, processes and CPU bounded per process only (cgroups.py)
+        log(f"[grade] {cgroup_notice}")
     found = masters.find_masters(root)
     releases = {slug: root / "release" / slug / f"{slug}.ipynb" for slug in found}
     read = {slug: masters.read(path) for slug, path in found.items()}
@@ -212,9 +216,11 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
     summary = (f"[grade] {len(results) - len(failed)} graded, {len(refusals)} refused, {len(failed)} failed"
                + (f" ({len(reused)} taken from the ledger of an earlier run; --regrade grades them anew)"
                   if reused else "")
-               + ("" if isolate else " (WITHOUT isolation: --no-sandbox)"))
+               + ("" if isolate else " (WITHOUT isolation: --no-sandbox)")
+               + (" (limits per process only: no cgroups)" if cgroup_notice else ""))
     log(summary)
     table.refused, table.failed, table.isolated = len(refusals), len(failed), isolate
+    table.limits_per_submission = isolate and not cgroup_notice
     return table
 
 
