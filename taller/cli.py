@@ -81,7 +81,7 @@ def cmd_grade(args) -> None:
         table = grade.grade(root, Path(args.submissions), args.engine, out, jobs=args.jobs,
                             cell_timeout=args.cell_timeout, total_timeout=args.timeout, limits=limits_of(args),
                             isolate=not args.no_sandbox, progress=progress, seed=args.seed,
-                            regrade=args.regrade)
+                            regrade=args.regrade, cluster=args.cluster)
     print_scores(table, args.engine)
     print(f"[grade] wrote {out / 'grades.csv'}, {out / 'notas-por-estudiante.csv'}, {out / 'feedback'}/ "
           f"and the class pages {out / 'index.html'}, {out / 'resumen.html'}")
@@ -173,6 +173,9 @@ def main(argv=None) -> None:
                         "written to OUT/corrida.json)")
     p.add_argument("--regrade", action="store_true",
                    help="grade every submission anew (default: take what OUT's ledger already holds)")
+    p.add_argument("--cluster", default=None, metavar="tcp://HOST:8786",
+                   help="grade each submission on a worker of this Dask scheduler instead of --jobs local "
+                        "slots (docs/cluster.md); each worker grades in its own sandbox")
     grading_options(p)
     p.set_defaults(func=cmd_grade)
 

@@ -12,6 +12,7 @@ are only ever read.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import itertools
@@ -22,6 +23,8 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import nbformat
 
 from . import cgroups, engines, feedback, intake, masters, report, sandbox
 from .ledger import Ledger
@@ -92,19 +95,24 @@ def check_paths(submissions: Path, out: Path) -> None:
 
 def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, cell_timeout: int = 300,
           total_timeout: float = 1800, limits: sandbox.Limits = sandbox.Limits(), isolate: bool = True,
-          log=print, progress=None, seed: int | None = None, regrade: bool = False) -> list[dict]:
+          log=print, progress=None, seed: int | None = None, regrade: bool = False,
+          cluster: str | None = None) -> list[dict]:
     """Grade every submission; return the rows of grades.csv (plus a 'seconds' column per row).
 
     progress(done, total), if given, is called once before grading and after each submission.
     seed: the taller engine's seed for the hidden inputs (random if None; written to OUT/corrida.json).
     A submission already graded into OUT with the same notebook, master, engine, seed, limits and kit
     is taken from OUT's ledger (ledger.py), not graded again, unless regrade is true; without a seed,
-    a run over an OUT of the same engine reuses that OUT's seed."""
-    limits = sandbox.per_job(limits, jobs)
+    a run over an OUT of the same engine reuses that OUT's seed.
+    cluster: the address of a Dask scheduler (tcp://HOST:8786): each submission is graded on one of
+    its workers (cluster.py) instead of `jobs` local slots. Either way the normalised notebooks wait
+    on disk, not in memory, and each submission's page is written as soon as it is graded."""
+    if not cluster:  # on a cluster each worker sets them for its own cores and threads (cluster.py)
+        limits = sandbox.per_job(limits, jobs)
     if engine not in ENGINES:
         raise GradingError(f"taller grade: unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
     check_paths(submissions, out)
-    if isolate:
+    if isolate and not cluster:  # on a cluster each worker checks its own sandbox (cluster.py)
         try:
             reason = sandbox.check(limits)
         except PermissionError as exc:  # another user's folder where this user's slot locks go
@@ -112,7 +120,23 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
         if reason:
             raise GradingError(f"taller grade: no sandbox on this machine ({reason}); "
                                "pass --no-sandbox to grade without isolation")
-    cgroup_notice = cgroups.notice(cgroups.support()) if isolate else ""
+    with contextlib.ExitStack() as stack:
+        client = None
+        if cluster:
+            from . import cluster as dask_cluster
+
+            client = dask_cluster.connect(cluster, log, isolate=isolate)
+            stack.callback(client.close)
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="taller-grade-")))
+        return grade_in(tmp, root, submissions, engine, out, jobs, cell_timeout, total_timeout, limits, isolate,
+                        log, progress, seed, regrade, client)
+
+
+def grade_in(tmp: Path, root: Path, submissions: Path, engine: str, out: Path, jobs: int, cell_timeout: int,
+             total_timeout: float, limits: sandbox.Limits, isolate: bool, log, progress, seed: int | None,
+             regrade: bool, client) -> list[dict]:
+    """grade(), in the run's temporary folder tmp; client: a Dask client, or None to grade here."""
+    cgroup_notice = cgroups.notice(cgroups.support()) if isolate and client is None else ""
     if cgroup_notice:  # memory, processes and CPU bounded per process only (cgroups.py)
         log(f"[grade] {cgroup_notice}")
     found = masters.find_masters(root)
@@ -121,9 +145,6 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
     questions = {slug: masters.questions(nb) for slug, nb in read.items()}
     secrets = {slug: masters.secret_lines(nb) for slug, nb in read.items()}
     titles = {slug: masters.notebook_title(nb) for slug, nb in read.items()}
-    tasks, refusals = intake.collect(submissions, releases)  # reads and normalises: a bad file is a refusal
-    for r in refusals:
-        log(r.console)
     out.mkdir(parents=True, exist_ok=True)
     seed = int(seed) if seed is not None else (None if regrade else previous_seed(out, engine))
     seed = randbelow(2**31) if seed is None else seed
@@ -131,69 +152,120 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
                                     "cell_timeout": cell_timeout, "total_timeout": total_timeout,
                                     "limits": dataclasses.asdict(limits), "isolate": isolate})
     master_bytes = {slug: path.read_bytes() for slug, path in found.items()}
-    keys = [book.key(t.notebook, master_bytes[t.slug]) for t in tasks]
+    keys: list[str] = []  # by task index, as the notebooks are spooled
+    spool = tmp / "notebooks"
+    spool.mkdir()
+
+    def keep(task) -> None:  # the normalised notebook waits on disk, not in memory
+        keys.append(book.key(task.notebook, master_bytes[task.slug]))
+        (spool / f"{len(keys) - 1}.ipynb").write_text(nbformat.writes(task.notebook), encoding="utf-8")
+        task.notebook = None
+
+    def notebook_text(index: int) -> str:
+        return (spool / f"{index}.ipynb").read_text(encoding="utf-8")
+
+    tasks, refusals = intake.collect(submissions, releases, keep=keep)  # a bad file is a refusal
+    for r in refusals:
+        log(r.console)
     reused = {i: run for i, run in ((i, None if regrade else book.get(k)) for i, k in enumerate(keys)) if run}
     (out / "corrida.json").write_text(json.dumps({"engine": engine, "seed": seed, "date": time.strftime("%Y-%m-%d %H:%M")},
                                                  indent=1) + "\n", encoding="utf-8")
-    with tempfile.TemporaryDirectory(prefix="taller-grade-") as tmp:
-        tmp = Path(tmp)
-        prepared = {}
-        for slug in sorted({t.slug for i, t in enumerate(tasks) if i not in reused}):
-            try:
-                prepared[slug] = engines.ENGINES[engine].prepare(root, slug, tmp, seed)
-            except FileNotFoundError as exc:
-                raise GradingError(f"taller grade: {exc}") from exc
-        def run_one(index_task):
-            index, task = index_task
-            notebook = task.notebook  # normalised by intake.collect, which refused the files it could not
-            if index in reused:
-                return task, notebook, reused[index]
-            with sandbox.Slot() as slot:
-                run = RunResult()
-                for attempt in (1, 2):  # a failure of the grader, not of the student, is tried once more
-                    work = tmp / "work" / f"{index:04d}-{attempt}"
-                    run = engines.ENGINES[engine].grade(prepared[task.slug], task.slug, notebook, work, slot,
-                                                        limits, questions[task.slug], cell_timeout, total_timeout,
-                                                        isolate=isolate)
-                    run.attempts = attempt
-                    if not run.failure:
-                        break
-            book.put(keys[index], run)
-            if run.failure:
-                log_dir = out / "logs"
-                log_dir.mkdir(exist_ok=True)
-                (log_dir / f"{task.student}-{task.slug}-{engine}.txt").write_text(run.failure, encoding="utf-8")
-            taken = "" if task.source_name == f"{task.slug}.ipynb" else f" (from {task.source_name!r})"
-            log(f"[grade] {engine}: {task.student}/{task.slug}{taken} in {run.seconds:.1f} s"
-                + (" (time limit reached)" if run.timed_out else "")
-                + (" (grader failure, see logs/)" if run.failure else "")
-                + "".join(f" [{p}]" for p in run.problems))
-            return task, notebook, run
+    prepared = {}
+    for slug in sorted({t.slug for i, t in enumerate(tasks) if i not in reused}):
+        try:
+            prepared[slug] = engines.ENGINES[engine].prepare(root, slug, tmp, seed)
+        except FileNotFoundError as exc:
+            raise GradingError(f"taller grade: {exc}") from exc
 
-        done = itertools.count(1)
+    def record(index: int, run: RunResult) -> None:
+        """Into the ledger as soon as it is graded; a grader failure's log into OUT/logs/."""
+        task = tasks[index]
+        book.put(keys[index], run)
+        if run.failure:
+            log_dir = out / "logs"
+            log_dir.mkdir(exist_ok=True)
+            (log_dir / f"{task.student}-{task.slug}-{engine}.txt").write_text(run.failure, encoding="utf-8")
+        taken = "" if task.source_name == f"{task.slug}.ipynb" else f" (from {task.source_name!r})"
+        log(f"[grade] {engine}: {task.student}/{task.slug}{taken} in {run.seconds:.1f} s"
+            + (" (time limit reached)" if run.timed_out else "")
+            + (" (grader failure, see logs/)" if run.failure else "")
+            + "".join(f" [{p}]" for p in run.problems))
+
+    def run_one(index: int) -> tuple[int, RunResult]:
+        task = tasks[index]
+        if index in reused:
+            return index, reused[index]
+        notebook = nbformat.reads(notebook_text(index), as_version=4)  # normalised by intake.collect
+        with sandbox.Slot() as slot:
+            run = RunResult()
+            for attempt in (1, 2):  # a failure of the grader, not of the student, is tried once more
+                work = tmp / "work" / f"{index:04d}-{attempt}"
+                run = engines.ENGINES[engine].grade(prepared[task.slug], task.slug, notebook, work, slot,
+                                                    limits, questions[task.slug], cell_timeout, total_timeout,
+                                                    isolate=isolate)
+                run.attempts = attempt
+                if not run.failure:
+                    break
+        record(index, run)
+        return index, run
+
+    note = "" if isolate else "sin aislamiento"
+    rows_of: dict[int, list[dict]] = {}
+
+    def finish(index: int, run: RunResult) -> None:
+        """The submission's page, written now, and its rows of grades.csv."""
+        task = tasks[index]
+        notebook = nbformat.reads(notebook_text(index), as_version=4)
+        rows = rows_for(notebook, questions[task.slug], run, secrets[task.slug])
+        write_page(out, task.student, task.slug, feedback.render(task.student, task.slug, titles[task.slug], rows,
+                                                                 time.strftime("%d/%m/%Y %H:%M"), note=note))
+        rows_of[index] = [{"student": task.student, "notebook": task.slug, "question": r.question,
+                           "score": f"{r.score:g}", "max_score": f"{r.max_score:g}", "status": r.status,
+                           "message": r.message, "seconds": run.seconds} for r in rows]
+
+    done = itertools.count(1)
+    if progress:
+        progress(0, len(tasks))
+
+    def count() -> None:
         if progress:
-            progress(0, len(tasks))
+            progress(next(done), len(tasks))
 
-        def run_and_count(index_task):
-            result = run_one(index_task)
-            if progress:
-                progress(next(done), len(tasks))
+    if client is None:
+        def run_and_count(index):
+            result = run_one(index)
+            count()
             return result
 
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            results = list(pool.map(run_and_count, enumerate(tasks)))
+            for index, run in pool.map(run_and_count, range(len(tasks))):
+                finish(index, run)
+    else:
+        from . import cluster as dask_cluster
+        from .ledger import kit_fingerprint
+
+        for index in sorted(reused):
+            finish(index, reused[index])
+            count()
+        inputs, kit = {}, kit_fingerprint()
+
+        def payload_of(index: int) -> dict:
+            task = tasks[index]
+            if task.slug not in inputs:
+                inputs[task.slug] = dask_cluster.inputs_of(prepared[task.slug])
+            return dask_cluster.payload(engine, task.slug, notebook_text(index), inputs[task.slug],
+                                        questions[task.slug], cell_timeout, total_timeout, limits, isolate,
+                                        f"{task.student}/{task.slug}", kit)
+
+        todo = [i for i in range(len(tasks)) if i not in reused]
+        for index, run in dask_cluster.grade_all(client, todo, payload_of, lambda i: questions[tasks[i].slug], log):
+            record(index, run)
+            finish(index, run)
+            count()
 
     table = Table()
-    note = "" if isolate else "sin aislamiento"
-    date = time.strftime("%d/%m/%Y %H:%M")
-    for task, notebook, run in results:
-        rows = rows_for(notebook, questions[task.slug], run, secrets[task.slug])
-        write_page(out, task.student, task.slug,
-                   feedback.render(task.student, task.slug, titles[task.slug], rows, date, note=note))
-        for r in rows:
-            table.append({"student": task.student, "notebook": task.slug, "question": r.question,
-                          "score": f"{r.score:g}", "max_score": f"{r.max_score:g}", "status": r.status,
-                          "message": r.message, "seconds": run.seconds})
+    for index in sorted(rows_of):
+        table.extend(rows_of[index])
     for r in refusals:
         write_page(out, r.student, r.page, feedback.render_refusal(r.student, r.name, r.message_es))
     partial = out / ".grades.csv.tmp"
@@ -213,7 +285,7 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
     elif warning.exists():
         warning.unlink()
     failed = sorted({(t["student"], t["notebook"]) for t in table if t["status"] == GRADER_FAILURE})
-    summary = (f"[grade] {len(results) - len(failed)} graded, {len(refusals)} refused, {len(failed)} failed"
+    summary = (f"[grade] {len(tasks) - len(failed)} graded, {len(refusals)} refused, {len(failed)} failed"
                + (f" ({len(reused)} taken from the ledger of an earlier run; --regrade grades them anew)"
                   if reused else "")
                + ("" if isolate else " (WITHOUT isolation: --no-sandbox)")

@@ -231,12 +231,15 @@ def unprocessable(student: str, slug: str, path: Path, exc: BaseException, step:
                    why=TROUBLE[key])
 
 
-def collect(submissions: Path, slugs: dict[str, Path], max_bytes: int = MAX_BYTES
+def collect(submissions: Path, slugs: dict[str, Path], max_bytes: int = MAX_BYTES, keep=None
             ) -> tuple[list[Task], list[Refusal]]:
     """Tasks and refusals for SUBMISSIONS/<student>/<file>, students sorted, then slugs sorted.
 
     `slugs` maps each exercise to its release notebook. Every Task carries its normalised notebook.
-    Whatever a submitted file holds, it ends as a Task or a Refusal: never as an exception."""
+    Whatever a submitted file holds, it ends as a Task or a Refusal: never as an exception.
+    keep(task), if given, is called for each Task, in the order of the list, as soon as its
+    student's folder is read: it may store the notebook elsewhere and drop it (task.notebook = None),
+    so that a class's notebooks are never all in memory at once (grade.py spools them to disk)."""
     releases = {slug: masters.read(path) for slug, path in slugs.items()}
     tasks, refusals = [], []
     for entry in sorted(p for p in submissions.iterdir() if not p.name.startswith(".")):
@@ -246,6 +249,8 @@ def collect(submissions: Path, slugs: dict[str, Path], max_bytes: int = MAX_BYTE
             refusals.append(refusal(entry.stem, "", entry, "misplaced", "a file outside any student folder"))
         else:
             more_tasks, more_refusals = collect_student(entry, releases, max_bytes)
+            for task in more_tasks if keep else ():
+                keep(task)
             tasks += more_tasks
             refusals += more_refusals
     return tasks, refusals
