@@ -151,11 +151,13 @@ def main(argv=None) -> None:
         p.add_argument("--cell-timeout", type=int, default=300, help="seconds a cell may run before it is interrupted")
         p.add_argument("--timeout", type=float, default=1800, help="seconds a whole submission may take")
         d = sandbox.Limits()
-        p.add_argument("--memory-mb", type=int, default=d.memory_mb, help="memory per sandboxed process (MB)")
+        p.add_argument("--memory-mb", type=int, default=d.memory_mb,
+                       help="memory of a whole submission (MB): its cgroup; per process where no cgroup can be made")
         p.add_argument("--processes", type=int, default=d.processes,
                        help="processes and threads per sandbox (needs a root driver: one uid per slot)")
         p.add_argument("--file-size-mb", type=int, default=d.file_size_mb, help="largest file a sandbox may write (MB)")
-        p.add_argument("--tmp-mb", type=int, default=d.tmp_mb, help="size of each sandbox's /tmp (MB)")
+        p.add_argument("--tmp-mb", type=int, default=d.tmp_mb,
+                       help="size of a submission's work folder and of its /tmp, each (MB)")
         p.add_argument("--output-mb", type=int, default=d.output_mb, help="most the driver reads back per submission (MB)")
         p.add_argument("--threads", type=int, default=d.threads,
                        help="compute threads per kernel (TensorFlow, BLAS); default: cores / jobs")

@@ -21,11 +21,10 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from taller import masters, sandbox
-from taller.execution import CELL_TIMEOUT, KERNEL_DIED, marker
+from taller.execution import CELL_TIMEOUT, KERNEL_DIED, BoundedNotebookClient, marker
 from taller.feedback import INTERFERENCE
 from taller.verdicts import error_of, errors_by_grade_id, write
 
@@ -146,7 +145,7 @@ def verdict_sandbox(argv: list[str]) -> list[str]:
            "--proc", "/proc", "--dev", "/dev", "--size", str(VERDICT_TMP_BYTES), "--tmpfs", "/tmp",
            "--dir", "/tmp/home"]
     box += sandbox.bind_args(sandbox.system_args())
-    return [*box, "--chdir", "/tmp/home", "--", *argv]
+    return [*box, "--remount-ro", "/", "--chdir", "/tmp/home", "--", *argv]
 
 
 VERDICT_TMP_BYTES = 256 * 2**20
@@ -226,7 +225,7 @@ def main(notebook: str, hidden: str, out: str, cell_timeout: str) -> int:
     os.environ["TALLER_KERNEL_RO"] = os.pathsep.join(
         p for p in [*os.environ.get("TALLER_KERNEL_RO", "").split(os.pathsep), os.path.dirname(path)] if p)
     os.chdir(folder)  # the kernel starts here: the only folder it may write
-    client = NotebookClient(nb, timeout=int(cell_timeout), kernel_name="python3", allow_errors=True,
+    client = BoundedNotebookClient(nb, timeout=int(cell_timeout), kernel_name="python3", allow_errors=True,
                             interrupt_on_timeout=True, error_on_timeout=CELL_TIMEOUT,
                             raise_on_iopub_timeout=True, resources={"metadata": {"path": folder}})
     verdicts = Verdicts(spec, listening, isolate)

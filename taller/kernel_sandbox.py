@@ -32,7 +32,8 @@ def command(connection_file: str, cwd: str, read_only: list[str], extra: list[st
             args += ["--ro-bind", path, path]
     # ipykernel would take bwrap's init (its parent in the new PID namespace) for a dead parent:
     # the sandbox dies with the engine instead (--die-with-parent).
-    args += ["--unsetenv", "JPY_PARENT_PID", "--chdir", cwd]
+    # Its own root (bwrap's tmpfs, of no set size) read-only: it writes only its folder and its /tmp.
+    args += ["--remount-ro", "/", "--unsetenv", "JPY_PARENT_PID", "--chdir", cwd]
     return [*args, "--", sys.executable, "-m", "ipykernel_launcher", "-f", connection_file, *extra]
 
 
