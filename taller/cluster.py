@@ -218,9 +218,10 @@ def killed(deaths: int, worker: str) -> RunResult:
 
 
 def connect(address: str, log=print, timeout: str = "30s", isolate: bool = True):
-    """A Client of the scheduler at address, with allowed-failures 0 (each worker death reaches the
-    driver) and the workers present checked: the driver's kit, a sandbox (unless not isolate).
-    Whether their submissions get cgroups is said once per kind of worker."""
+    """(A Client of the scheduler at address, a notice). The scheduler's allowed-failures is set to
+    0 (each worker death reaches the driver) and the workers present are checked: the driver's kit,
+    a sandbox (unless not isolate). The notice says which workers' submissions get no cgroup each
+    (limits per process), one part per kind of worker; '' if all do."""
     try:
         from distributed import Client
     except ImportError as exc:
@@ -248,12 +249,13 @@ def connect(address: str, log=print, timeout: str = "30s", isolate: bool = True)
         client.close()
         raise ClusterError(f"taller grade: no sandbox on {len(unboxed)} worker(s) of {address}: {unboxed[0]}; "
                            "see docs/cluster.md (what a worker needs), or pass --no-sandbox")
+    notices = []
     for notice in sorted({k["cgroups"] for k in kits.values() if k.get("cgroups")}):
         hosts = sorted({k["host"] for k in kits.values() if k.get("cgroups") == notice})
-        log(f"[grade] worker(s) on {', '.join(hosts[:3])}{' ...' if len(hosts) > 3 else ''}: {notice}")
+        notices.append(f"worker(s) on {', '.join(hosts[:3])}{' ...' if len(hosts) > 3 else ''}: {notice}")
     threads = sum(client.nthreads().values())
     log(f"[grade] cluster {address}: {len(kits)} worker(s), {threads} thread(s)")
-    return client
+    return client, "; ".join(notices)
 
 
 def grade_all(client, indices: Iterable[int], payload_of: Callable[[int], dict],

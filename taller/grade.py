@@ -121,22 +121,26 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
             raise GradingError(f"taller grade: no sandbox on this machine ({reason}); "
                                "pass --no-sandbox to grade without isolation")
     with contextlib.ExitStack() as stack:
-        client = None
+        client, cluster_notice = None, ""
         if cluster:
             from . import cluster as dask_cluster
 
-            client = dask_cluster.connect(cluster, log, isolate=isolate)
+            client, cluster_notice = dask_cluster.connect(cluster, log, isolate=isolate)
             stack.callback(client.close)
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="taller-grade-")))
         return grade_in(tmp, root, submissions, engine, out, jobs, cell_timeout, total_timeout, limits, isolate,
-                        log, progress, seed, regrade, client)
+                        log, progress, seed, regrade, client, cluster_notice)
 
 
 def grade_in(tmp: Path, root: Path, submissions: Path, engine: str, out: Path, jobs: int, cell_timeout: int,
              total_timeout: float, limits: sandbox.Limits, isolate: bool, log, progress, seed: int | None,
-             regrade: bool, client) -> list[dict]:
-    """grade(), in the run's temporary folder tmp; client: a Dask client, or None to grade here."""
-    cgroup_notice = cgroups.notice(cgroups.support()) if isolate and client is None else ""
+             regrade: bool, client, cluster_notice: str = "") -> list[dict]:
+    """grade(), in the run's temporary folder tmp; client: a Dask client, or None to grade here
+    (cluster_notice: what the workers said of their cgroups, cluster.connect)."""
+    if not isolate:
+        cgroup_notice = ""
+    else:
+        cgroup_notice = cgroups.notice(cgroups.support()) if client is None else cluster_notice
     if cgroup_notice:  # memory, processes and CPU bounded per process only (cgroups.py)
         log(f"[grade] {cgroup_notice}")
     found = masters.find_masters(root)
