@@ -125,17 +125,17 @@ class Cluster:
         self.start([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(self.port), "--no-dashboard"],
                    "scheduler")
 
-    def start(self, argv, name) -> subprocess.Popen:
+    def start(self, argv, name, env=None) -> subprocess.Popen:
         log = open(self.logs / f"{name}-{len(self.procs)}.log", "wb")
-        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=self.env, cwd=self.logs,
-                                start_new_session=True)
+        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env={**self.env, **(env or {})},
+                                cwd=self.logs, start_new_session=True)
         log.close()
         self.procs.append(proc)
         return proc
 
-    def worker(self, name: str | None = None) -> subprocess.Popen:
+    def worker(self, name: str | None = None, env=None) -> subprocess.Popen:
         return self.start([str(BIN / "dask"), "worker", self.address, "--nthreads", "1", "--nworkers", "1",
-                           "--no-dashboard", *(["--name", name] if name else [])], "worker")
+                           "--no-dashboard", *(["--name", name] if name else [])], "worker", env)
 
     def wait_workers(self, n: int, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
@@ -224,7 +224,8 @@ def test_a_submission_that_kills_its_worker_twice_fails_alone(dask_cluster, fold
     assert {r[3] for r in got if r[0] == "alumno-03"} == {grade.GRADER_FAILURE}
     assert [r for r in got if r[0] != "alumno-03"] == [r for r in local if r[0] != "alumno-03"]
     assert "died 2 times" in (out / "logs" / f"alumno-03-{SLUG}-taller.txt").read_text()
-    assert sum("a worker died" in line for line in lines) == 1, lines
+    # Sent again once; a classmate that was on the same worker when it died is sent again too.
+    assert 1 <= sum("a worker died" in line for line in lines) <= 2, lines
     assert len(list((out / "ledger").glob("*.json"))) == len(STUDENTS) - 1  # tried again by the next run
     assert seen[0] == (0, len(STUDENTS)) and seen[-1] == (len(STUDENTS), len(STUDENTS))
     assert [d for d, _ in seen] == list(range(len(STUDENTS) + 1))
@@ -233,7 +234,8 @@ def test_a_submission_that_kills_its_worker_twice_fails_alone(dask_cluster, fold
 
 @needs_dask
 def test_killing_a_worker_mid_run_loses_nothing(dask_cluster, folder, local, tmp_path):
-    doomed = dask_cluster.worker("condenado")
+    # This worker also makes no cgroups: the driver says so, as it does for its own machine.
+    doomed = dask_cluster.worker("condenado", {"TALLER_NO_CGROUPS": "1"})
     dask_cluster.wait_workers(3)
     out = tmp_path / "notas"
     proc = subprocess.Popen([sys.executable, "-m", "taller", "grade", str(folder), "--out", str(out), "--seed",
@@ -260,6 +262,8 @@ def test_killing_a_worker_mid_run_loses_nothing(dask_cluster, folder, local, tmp
             proc.wait()
     assert proc.returncode == 0, stdout[-3000:]
     assert "a worker died" in stdout and "sent again" in stdout
+    assert "no cgroups here (TALLER_NO_CGROUPS is set)" in stdout
+    assert "(limits per process only: no cgroups)" in stdout
     assert f"{len(STUDENTS)} graded, 0 refused, 0 failed" in stdout
     assert rows(out) == local
     assert len(list((out / "ledger").glob("*.json"))) == len(STUDENTS)
