@@ -121,7 +121,54 @@ VARIANTS = [
         return False
     return h["val_loss"][-1] > (1 + margen) * h["val_loss"][e - 1]
 ''')}),
+    dict(name="sobreajuste_contra_la_primera_epoca", lost=["rg-sobreajuste"],
+         says={"rg-sobreajuste": "con la de la primera época"},
+         cells={"rg-sobreajuste-sol": _sobreajuste('''    return int(np.argmin(historia.history["val_loss"])) + 1
+''', '''    perdidas, perdidas_val = historia.history["loss"], historia.history["val_loss"]
+    mejor = epoca_optima(historia)
+    return bool(perdidas[-1] < perdidas[0] and perdidas_val[-1] > (1 + margen) * min(perdidas_val))
+''')}),
+    dict(name="sobreajuste_con_la_perdida_minima", lost=["rg-sobreajuste"],
+         says={"rg-sobreajuste": "sea la mínima de todas"},
+         cells={"rg-sobreajuste-sol": _sobreajuste('''    return int(np.argmin(historia.history["val_loss"])) + 1
+''', '''    perdidas, perdidas_val = historia.history["loss"], historia.history["val_loss"]
+    mejor = epoca_optima(historia)
+    return bool(perdidas[-1] <= min(perdidas) and perdidas_val[-1] > (1 + margen) * min(perdidas_val))
+''')}),
+    dict(name="sobreajuste_no_estricto_en_entrenamiento", lost=["rg-sobreajuste"],
+         says={"rg-sobreajuste": "usas «<=» con la pérdida de entrenamiento"},
+         cells={"rg-sobreajuste-sol": _sobreajuste('''    return int(np.argmin(historia.history["val_loss"])) + 1
+''', '''    perdidas, perdidas_val = historia.history["loss"], historia.history["val_loss"]
+    mejor = epoca_optima(historia)
+    return bool(perdidas[-1] <= perdidas[mejor - 1] and perdidas_val[-1] > (1 + margen) * min(perdidas_val))
+''')}),
+    dict(name="sobreajuste_con_margen_sumado", lost=["rg-sobreajuste"],
+         says={"rg-sobreajuste": "sumas el margen al mínimo"},
+         cells={"rg-sobreajuste-sol": _sobreajuste('''    return int(np.argmin(historia.history["val_loss"])) + 1
+''', '''    perdidas, perdidas_val = historia.history["loss"], historia.history["val_loss"]
+    mejor = epoca_optima(historia)
+    return bool(perdidas[-1] < perdidas[mejor - 1] and perdidas_val[-1] > min(perdidas_val) + margen)
+''')}),
+    dict(name="sobreajuste_no_estricto_en_validacion", lost=["rg-sobreajuste"],
+         says={"rg-sobreajuste": "usas «>=» con la pérdida de validación"},
+         cells={"rg-sobreajuste-sol": _sobreajuste('''    return int(np.argmin(historia.history["val_loss"])) + 1
+''', '''    perdidas, perdidas_val = historia.history["loss"], historia.history["val_loss"]
+    mejor = epoca_optima(historia)
+    return bool(perdidas[-1] < perdidas[mejor - 1] and perdidas_val[-1] >= (1 + margen) * min(perdidas_val))
+''')}),
+    dict(name="sobreajuste_con_cociente_y_margen_en_el_minimo", lost=[],
+         cells={"rg-sobreajuste-sol": _sobreajuste('''    return int(np.argmin(historia.history["val_loss"])) + 1
+''', '''    h = historia.history
+    minimo = min(h["val_loss"])
+    entrena = h["loss"][-1] < h["loss"][h["val_loss"].index(minimo)]
+    return bool(entrena and h["val_loss"][-1] / minimo > 1 + margen)
+''')}),
     # ------------------------------------------------------------------ rg-penalizacion
+    dict(name="penalizacion_ocultas_por_unidades", lost=["rg-penalizacion"],
+         says={"rg-penalizacion": "sobre los kernels de las capas ocultas vale"},
+         cells={"rg-penalizacion-sol": _PENALIZACION_DEF + '''    ocultas = [c for c in modelo.layers if isinstance(c, layers.Dense) and c.units > 1]
+    return float(lam * sum(np.sum(c.get_weights()[0] ** 2) for c in ocultas))
+''' + _PENALIZACION_FINAL}),
     dict(name="penalizacion_sin_cuadrado", lost=["rg-penalizacion"],
          says={"rg-penalizacion": "falta elevar los pesos al cuadrado"},
          cells={"rg-penalizacion-sol": _penalizacion('''    total = 0.0
@@ -160,11 +207,32 @@ VARIANTS = [
     ])
 '''}),
     dict(name="l1_en_vez_de_l2", lost=["rg-l2"],
-         says={"rg-l2": "la capa 1 usa un regularizador L1; se esperaba L2"},
+         says={"rg-l2": "la primera capa oculta usa un regularizador L1; se esperaba L2"},
          cells={"rg-l2-sol": _L2_DEF + '''    return keras.Sequential([
         keras.Input(shape=(n_entradas,)),
         layers.Dense(UNIDADES, activation="relu", kernel_regularizer=regularizers.L1(lam)),
         layers.Dense(UNIDADES, activation="relu", kernel_regularizer=regularizers.L1(lam)),
+        layers.Dense(1),
+    ])
+'''}),
+    dict(name="l2_con_una_capa_densa_de_mas", lost=["rg-l2"],
+         says={"rg-l2": "tiene una capa Dense de más"},
+         never_says={"rg-l2": "se esperaba 1"},
+         cells={"rg-l2-sol": _L2_DEF + '''    return keras.Sequential([
+        keras.Input(shape=(n_entradas,)),
+        layers.Dense(UNIDADES, activation="relu", kernel_regularizer=regularizers.L2(lam)),
+        layers.Dense(UNIDADES, activation="relu", kernel_regularizer=regularizers.L2(lam)),
+        layers.Dense(3, activation="relu", kernel_regularizer=regularizers.L2(lam)),
+        layers.Dense(1),
+    ])
+'''}),
+    dict(name="l2_sin_ningun_regularizador", lost=["rg-l2"],
+         says={"rg-l2": "no tiene ningún kernel_regularizer"},
+         never_says={"rg-l2": "de salida"},
+         cells={"rg-l2-sol": _L2_DEF + '''    return keras.Sequential([
+        keras.Input(shape=(n_entradas,)),
+        layers.Dense(UNIDADES, activation="relu"),
+        layers.Dense(UNIDADES, activation="relu"),
         layers.Dense(1),
     ])
 '''}),
@@ -209,6 +277,18 @@ VARIANTS = [
         layers.Dense(1),
     ])
 '''}),
+    dict(name="dropout_antes_de_la_relu", lost=[],
+         cells={"rg-dropout-sol": _DROPOUT_DEF + '''    return keras.Sequential([
+        keras.Input(shape=(n_entradas,)),
+        layers.Dense(UNIDADES),
+        layers.Dropout(tasa),
+        layers.ReLU(),
+        layers.Dense(UNIDADES),
+        layers.Dropout(tasa),
+        layers.Activation("relu"),
+        layers.Dense(1),
+    ])
+'''}),
     dict(name="dropout_con_tf_keras_relu_e_input_shape", lost=[],
          cells={"rg-dropout-sol": _DROPOUT_DEF + '''    import tensorflow as tf
     modelo = tf.keras.Sequential()
@@ -245,6 +325,16 @@ VARIANTS = [
          says={"rg-comparar": "matriz (n, n)"},
          cells={"rg-comparar-sol": _comparar('''    prediccion = modelo.predict(X, verbose=0)
     return float(np.mean((prediccion - y) ** 2))
+''')}),
+    dict(name="mse_en_modo_entrenamiento", lost=["rg-comparar"],
+         says={"rg-comparar": "training=True"},
+         cells={"rg-comparar-sol": _comparar('''    prediccion = np.asarray(modelo(X, training=True)).reshape(-1)
+    return float(np.mean((prediccion - y) ** 2))
+''')}),
+    dict(name="mse_con_tensores_de_keras_ops", lost=[],
+         cells={"rg-comparar-sol": _comparar('''    prediccion = keras.ops.reshape(modelo(X, training=False), (-1,))
+    error = prediccion - keras.ops.cast(keras.ops.convert_to_tensor(y), prediccion.dtype)
+    return float(keras.ops.mean(keras.ops.square(error)))
 ''')}),
     dict(name="mejor_modelo_con_el_mse_mas_alto", lost=["rg-comparar"],
          says={"rg-comparar": "devuelve 'tres'; se esperaba 'dos'"},
