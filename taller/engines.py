@@ -205,7 +205,7 @@ def prepare_otter(root: Path, slug: str, tmp: Path, seed: int = 0) -> Path:
 def grade_taller(spec: Path, slug: str, notebook, work: Path, slot: int, limits: sandbox.Limits,
                  questions: list[masters.Question], cell_timeout: int, total_timeout: float,
                  isolate: bool = True) -> RunResult:
-    """The taller engine (engine_taller.py): hidden tests judged in a process of their own, which the
+    """The taller engine (taller_engine/runner.py): hidden tests judged in a process of their own, which the
     kernel cannot reach; they are copied where the engine sandbox sees them and the kernel does not."""
     folder = work / "submission"
     folder.mkdir(parents=True)
@@ -214,15 +214,15 @@ def grade_taller(spec: Path, slug: str, notebook, work: Path, slot: int, limits:
     write_kernelspec(work)
     inside = sandbox.WORK / "submission"
     env = sandbox.environment({"JUPYTER_PATH": str(sandbox.WORK / "jupyter")}, limits)
-    argv = [sys.executable, "-m", "taller.engine_taller", str(inside / f"{slug}.ipynb"),
+    argv = [sys.executable, "-m", "taller.taller_engine.runner", str(inside / f"{slug}.ipynb"),
             str(sandbox.WORK / "hidden.json"), str(sandbox.OUT / VERDICT), str(cell_timeout)]
     box = sandbox.Sandbox(work, slot, limits, isolate=isolate)
     return run_engine(box, argv, inside, env, questions, total_timeout)
 
 
 def hidden_spec(master, seed: int) -> dict:
-    """What the taller engine's verdict process gets of a master (engine_taller.hidden_spec)."""
-    from .engine_taller import hidden_spec as spec
+    """What the taller engine's verdict process gets of a master (taller_engine.runner.hidden_spec)."""
+    from .taller_engine.runner import hidden_spec as spec
 
     return spec(master, seed)
 

@@ -28,8 +28,8 @@ ENGINE_PACKAGES = ("nbgrader", "otter-grader", "keras", "tensorflow", "keras-tun
 def kit_fingerprint() -> str:
     """The kit's own code and the versions of what grades: a change of either grades anew."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(str(path.relative_to(Path(__file__).parent)).encode() + b"\0" + path.read_bytes() + b"\0")
     for name in ENGINE_PACKAGES:
         try:
             digest.update(f"{name}={metadata.version(name)}\0".encode())

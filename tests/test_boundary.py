@@ -23,8 +23,9 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, digest, grade_with_both_engines, questions_of, secret_lines
-from taller import build, engine_taller, masters, submissions
-from taller import verdict_process as vp
+from taller import build, masters, submissions
+from taller.taller_engine import runner
+from taller.taller_engine import verdict as vp
 
 SLUG = "01-descenso-gradiente"
 SLUG00 = "00-conceptos"
@@ -48,7 +49,7 @@ class Recorder(vp.Channel):
 def test_library_names_are_bound_here_and_never_asked_of_the_kernel(slug):
     """`np`, `pd`, `keras`, `kt`, `math`, `StandardScaler`: the master's imports, done in the verdict
     process. What is asked of the kernel is the student's answers and the notebook's data only."""
-    spec = engine_taller.hidden_spec(masters.read(ROOT / "source" / slug / f"{slug}.ipynb"), 0)
+    spec = runner.hidden_spec(masters.read(ROOT / "source" / slug / f"{slug}.ipynb"), 0)
     trusted = vp.trusted_names(spec)
     for grade_id, code in spec["questions"].items():
         asked = [n for n in vp.free_names(code) if n not in trusted]
@@ -66,7 +67,7 @@ def test_a_hidden_block_never_asks_the_kernel_for_np(x, passes):
 
 
 def test_the_masters_constants_are_read_from_the_master():
-    spec = engine_taller.hidden_spec(masters.read(ROOT / "source" / "03-redes-densas" / "03-redes-densas.ipynb"), 0)
+    spec = runner.hidden_spec(masters.read(ROOT / "source" / "03-redes-densas" / "03-redes-densas.ipynb"), 0)
     assert spec["constants"]["EPOCAS"] == 60
     channel = Recorder(lambda m: {"ok": 1})
     vp.run_question("assert EPOCAS == 60\n", channel, vp.trusted_names(spec))
@@ -141,7 +142,7 @@ def test_the_verdict_sandbox_sees_no_work_folder_and_keeps_its_socket(tmp_path):
               "    wrote_env = False\n"
               "s = socket.socket(fileno=int(sys.argv[1]))\n"
               "s.sendall(repr((seen, wrote, wrote_env, os.getpid())).encode())\n")
-    argv = engine_taller.verdict_sandbox([sys.executable, "-I", "-c", script, str(right.fileno())])
+    argv = runner.verdict_sandbox([sys.executable, "-I", "-c", script, str(right.fileno())])
     proc = subprocess.run(argv, pass_fds=(right.fileno(),), timeout=60, capture_output=True)
     right.close()
     assert proc.returncode == 0, proc.stderr[-2000:]

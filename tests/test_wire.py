@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from taller import verdict_process as vp
-from taller.probe import decode as kernel_decode
-from taller.probe import encode as kernel_encode
+from taller.taller_engine import verdict as vp
+from taller.taller_engine.probe import decode as kernel_decode
+from taller.taller_engine.probe import encode as kernel_encode
 
 
 class NoKernel:

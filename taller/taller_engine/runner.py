@@ -1,9 +1,9 @@
-"""Inside the engine sandbox: `python -m taller.engine_taller NOTEBOOK HIDDEN.json OUT.json CELL_TIMEOUT`.
+"""Inside the engine sandbox: `python -m taller.taller_engine.runner NOTEBOOK HIDDEN.json OUT.json CELL_TIMEOUT`.
 
 The taller engine's runner. It executes the notebook (its kernel in its own nested sandbox, see
 kernel_sandbox.py) cell by cell with nbclient. Test cells hold only their visible checks, as in the
 release. Right after each graded test cell whose visible checks passed, the runner asks the verdict
-process (verdict_process.py, started here with the hidden tests, which the kernel cannot read) to
+process (verdict.py, started here with the hidden tests, which the kernel cannot read) to
 judge the question, and runs one line in the kernel, `_taller_probe.serve(SOCKET)`, so that the
 kernel's probe (probe.py) answers the verdict's requests with plain data. The runner itself only
 relays: it reads no value from the kernel. It writes the same plain JSON verdict as the other engines.
@@ -130,7 +130,7 @@ def hidden_spec(master, seed: int) -> dict:
 
 def verdict_command(listening_fd: int, isolate: bool) -> list[str]:
     """The verdict process: a fresh `python -I`, in a sandbox of its own (verdict_sandbox)."""
-    argv = [sys.executable, "-I", "-m", "taller.verdict_process", str(listening_fd)]
+    argv = [sys.executable, "-I", "-m", "taller.taller_engine.verdict", str(listening_fd)]
     return verdict_sandbox(argv) if isolate else argv
 
 

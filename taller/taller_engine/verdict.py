@@ -1,6 +1,6 @@
-"""The verdict process of the taller engine: `python -I -m taller.verdict_process HIDDEN.json`.
+"""The verdict process of the taller engine: `python -I -m taller.taller_engine.verdict HIDDEN.json`.
 
-A fresh interpreter, started by the engine runner (engine_taller.py) inside the engine sandbox, that
+A fresh interpreter, started by the engine runner (runner.py) inside the engine sandbox, that
 never executes student code. It holds the hidden tests of one exercise; the student's kernel never
 receives them. For each graded question the runner sends one JSON line on stdin,
 `{"question": grade_id, "socket": path}`; this process listens on that socket, the kernel's probe
@@ -29,7 +29,7 @@ import types
 
 import numpy as np
 
-from taller import wire
+from taller.taller_engine import wire
 
 MAX_DEPTH = wire.MAX_DEPTH
 MAX_MESSAGE = 2000

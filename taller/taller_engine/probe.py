@@ -25,7 +25,7 @@ import types
 try:
     import _taller_wire as wire  # in the kernel: wire.py, installed by the runner
 except ImportError:
-    from taller import wire
+    from taller.taller_engine import wire
 
 _objects = {}  # handle -> object kept in the kernel for the verdict
 _stubs = {}  # verdict callback id -> the kernel-side function that calls it
