@@ -27,6 +27,28 @@ def predecir(X, w, b):
 '''},
          lost=["gd-predecir"],
          says={"gd-predecir": "lanza ValueError"}),
+    dict(name="predecir_con_empty_like_de_x",
+         # Preallocating with X's dtype truncates every prediction when X holds integers.
+         cells={"gd-predecir-sol": '''\
+def predecir(X, w, b):
+    """Propagación hacia delante con un bucle sobre los ejemplos."""
+    y_pred = np.empty_like(X[:, 0])
+    for i in range(X.shape[0]):
+        y_pred[i] = X[i] @ w + b
+    return y_pred
+'''},
+         lost=["gd-predecir"],
+         says={"gd-predecir": "devuelve un array de enteros (int64) y las predicciones pierden los decimales"}),
+    dict(name="predecir_con_bucle_y_zeros_float",
+         cells={"gd-predecir-sol": '''\
+def predecir(X, w, b):
+    """Propagación hacia delante con un bucle sobre los ejemplos."""
+    y_pred = np.zeros(len(X))
+    for i in range(len(X)):
+        y_pred[i] = np.dot(X[i], w) + b
+    return y_pred
+'''},
+         lost=[]),
 
     # gd-perdida-sse
     dict(name="perdida_sse_es_la_media",
