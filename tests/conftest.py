@@ -138,3 +138,17 @@ def graded_taller(class_folder, graded, tmp_path_factory) -> dict:
                                      cell_timeout=120, total_timeout=900)["taller"]
     result["submissions_unchanged"] = digest(class_folder) == before
     return result
+
+
+def small_class(folder: Path, slug: str, students: list[str]) -> Path:
+    """A class of different notebooks of one exercise (each with a comment of the student's own, so no
+    two are the same), every second one with its first answer wrong."""
+    first, last = questions_of(slug)[0].solution_ids[0], questions_of(slug)[-1].solution_ids[0]
+    given = {masters.nbgrader_meta(c).get("grade_id"): c.source
+             for c in masters.read(ROOT / "solutions" / slug / f"{slug}.ipynb").cells}
+    for i, student in enumerate(students):
+        changes = {last: given[last] + f"\n# {student}\n"}
+        if i % 2:
+            changes[first] = "definiciones = {}\n" if slug == "00-conceptos" else "raise ValueError('mal')\n"
+        build.write_notebook(submissions.solved(ROOT, slug, changes), folder / student / f"{slug}.ipynb")
+    return folder

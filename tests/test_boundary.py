@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, digest, grade_with_both_engines, questions_of, secret_lines
+from test_taller_engine import FIRST, WRONG  # every answer of 01 wrong, as a student gets it wrong
 from taller import build, masters, submissions
 from taller.taller_engine import runner
 from taller.taller_engine import verdict as vp
@@ -153,20 +154,6 @@ def test_the_verdict_sandbox_sees_no_work_folder_and_keeps_its_socket(tmp_path):
 
 
 # ---------------------------------------------------------------- with a kernel: hostile notebooks
-
-WRONG = {
-    "gd-predecir-sol": "def predecir(X, w, b):\n    return X @ w\n",
-    "gd-perdida-sse-sol": "def perdida_sse(y_obs, y_pred):\n    return float(np.sum(np.abs(y_obs - y_pred)))\n",
-    "gd-perdida-mse-sol": "def perdida_mse(y_obs, y_pred):\n    return float(np.sum((y_obs - y_pred) ** 2))\n",
-    "gd-gradientes-sol": ("def gradientes(X, y, w, b):\n    n = X.shape[0]\n    r = y - predecir(X, w, b)\n"
-                          "    return 2.0 / n * (X.T @ r), 2.0 / n * np.sum(r)\n"),
-    "gd-paso-sol": "def paso(w, b, dw, db, alpha):\n    return w + alpha * dw, b + alpha * db\n",
-    "gd-entrenar-sol": ("def entrenar(X, y, alpha, n_iter):\n"
-                        "    return np.zeros(X.shape[1]), 0.0, [float(np.mean(y ** 2))] * n_iter\n"),
-    "gd-minimos-cuadrados-sol": "def minimos_cuadrados(X, y):\n    return np.zeros(X.shape[1]), 0.0\n",
-    "gd-alpha-sol": "alpha_pequeno = alpha_bueno = alpha_grande = 0.1\n",
-}
-FIRST = "gd-predecir-sol"
 
 # Code the kernel wants run in the verdict process: a verdict at full marks, read-only, and the hidden
 # tests' file raised into the student's page.

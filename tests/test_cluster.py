@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, questions_of
-from taller import build, cluster, grade, masters, submissions
+from conftest import ROOT, questions_of, small_class
+from taller import cluster, grade, masters, submissions
 from taller.verdicts import RunResult
 
 SLUG = "00-conceptos"
@@ -170,17 +170,8 @@ def dask_cluster(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
-    """Eight different notebooks (a comment of each student's own), half of them with one wrong answer."""
-    folder = tmp_path_factory.mktemp("entregas")
-    first, last = questions_of(SLUG)[0].solution_ids[0], questions_of(SLUG)[-1].solution_ids[0]
-    given = {masters.nbgrader_meta(c).get("grade_id"): c.source
-             for c in masters.read(ROOT / "solutions" / SLUG / f"{SLUG}.ipynb").cells}
-    for i, student in enumerate(STUDENTS):
-        changes = {last: given[last] + f"\n# {student}\n"}
-        if i % 2:
-            changes[first] = "definiciones = {}\n"
-        build.write_notebook(submissions.solved(ROOT, SLUG, changes), folder / student / f"{SLUG}.ipynb")
-    return folder
+    """Eight different notebooks, half of them with one wrong answer."""
+    return small_class(tmp_path_factory.mktemp("entregas"), SLUG, STUDENTS)
 
 
 @pytest.fixture(scope="module")

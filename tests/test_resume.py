@@ -14,8 +14,8 @@ import time
 
 import pytest
 
-from conftest import ROOT, questions_of
-from taller import build, masters, submissions
+from conftest import ROOT, questions_of, small_class
+from taller import build, submissions
 
 SLUG = "00-conceptos"
 STUDENTS = [f"alumno-{i:02d}" for i in range(8)]
@@ -36,17 +36,8 @@ def rows(out):
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
-    """Eight different notebooks (a comment of each student's own), half of them with one wrong answer."""
-    folder = tmp_path_factory.mktemp("entregas")
-    first, last = questions_of(SLUG)[0].solution_ids[0], questions_of(SLUG)[-1].solution_ids[0]
-    given = {masters.nbgrader_meta(c).get("grade_id"): c.source
-             for c in masters.read(ROOT / "solutions" / SLUG / f"{SLUG}.ipynb").cells}
-    for i, student in enumerate(STUDENTS):
-        changes = {last: given[last] + f"\n# {student}\n"}
-        if i % 2:
-            changes[first] = "definiciones = {}\n"
-        build.write_notebook(submissions.solved(ROOT, SLUG, changes), folder / student / f"{SLUG}.ipynb")
-    return folder
+    """Eight different notebooks, half of them with one wrong answer."""
+    return small_class(tmp_path_factory.mktemp("entregas"), SLUG, STUDENTS)
 
 
 def test_a_killed_run_resumes_without_regrading_what_was_finished(folder, tmp_path):

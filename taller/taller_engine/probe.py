@@ -130,16 +130,7 @@ def _set_state(model, data):
         model.set_weights(weights)
     if data.get("compile") and data["compile"] != (model.get_compile_config() if getattr(model, "compiled", False) else None):
         model.compile_from_config(data["compile"])
-    state = [_unnpy(v) for v in data.get("optimizer") or []]
-    optimizer = getattr(model, "optimizer", None) if getattr(model, "compiled", False) else None
-    if state and optimizer is not None:
-        if not optimizer.variables:
-            optimizer.build(model.trainable_variables)
-        if [tuple(v.shape) for v in optimizer.variables] == [v.shape for v in state]:
-            for variable, value in zip(optimizer.variables, state):
-                variable.assign(value)
-        elif state[0].shape == () and state[0].dtype.kind in "iu":
-            optimizer.iterations.assign(int(state[0]))
+    wire.set_optimizer_state(model, [_unnpy(v) for v in data.get("optimizer") or []])
 
 
 def _decode_model(data):

@@ -140,21 +140,7 @@ def model_data(model) -> dict:
             "optimizer": [write_npy(v.numpy()) for v in optimizer.variables] if optimizer is not None else []}
 
 
-def set_optimizer_state(model, state: list) -> None:
-    """The optimizer's variables as the other side has them; only its step count if they do not
-    match (an optimizer that was never built has no slots yet)."""
-    optimizer = getattr(model, "optimizer", None) if getattr(model, "compiled", False) else None
-    if not state or optimizer is None:
-        return
-    if not optimizer.variables:
-        optimizer.build(model.trainable_variables)
-    if [tuple(v.shape) for v in optimizer.variables] == [v.shape for v in state]:
-        for variable, value in zip(optimizer.variables, state):
-            variable.assign(value)
-    elif state[0].shape == () and state[0].dtype.kind in "iu":
-        optimizer.iterations.assign(int(state[0]))
-
-
+set_optimizer_state = wire.set_optimizer_state
 expect = wire.expect
 read_npy, write_npy, PLAIN = wire.read_npy, wire.write_npy, wire.PLAIN
 
@@ -251,8 +237,6 @@ def decode_history(body, channel, depth):
 def decode_callback(data, channel):
     """A Keras callback (EarlyStopping...) rebuilt from its class and its plain attributes."""
     import inspect
-
-    import keras
 
     module, qualname = expect(data.get("$callback"), list)
     kind = callback_class(expect(module, str), expect(qualname, str))

@@ -290,3 +290,18 @@ def _decode_pandas(tag, body, other, depth):
         return frame
     except (TypeError, ValueError) as exc:
         raise Refused(f"a pandas value that does not rebuild: {str(exc)[:200]}") from None
+
+
+def set_optimizer_state(model, state: list) -> None:
+    """A Keras model's optimizer variables as the other side has them (part of how a model crosses);
+    only its step count if they do not match (an optimizer that was never built has no slots yet)."""
+    optimizer = getattr(model, "optimizer", None) if getattr(model, "compiled", False) else None
+    if not state or optimizer is None:
+        return
+    if not optimizer.variables:
+        optimizer.build(model.trainable_variables)
+    if [tuple(v.shape) for v in optimizer.variables] == [v.shape for v in state]:
+        for variable, value in zip(optimizer.variables, state):
+            variable.assign(value)
+    elif state[0].shape == () and state[0].dtype.kind in "iu":
+        optimizer.iterations.assign(int(state[0]))
