@@ -28,7 +28,7 @@ mae_test = mae_en_prueba(modelo)
 print(f"MAE en prueba: red {mae_test:.1f}   línea base {mae_base:.1f}")
 '''
 
-_PREDECIR_GRAFICO = '''print("forma de y_pred:", y_pred.shape, "  forma de y_pred_vec:", y_pred_vec.shape)
+_PREDECIR_GRAFICO = '''print("forma de y_pred:", np.shape(y_pred), "  forma de y_pred_vec:", np.shape(y_pred_vec))
 
 plt.figure(figsize=(4.5, 4.5))
 plt.scatter(y_test, y_pred_vec, alpha=0.7)
@@ -227,6 +227,12 @@ y_pred_vec = y_pred.ravel()
 ''' + _PREDECIR_GRAFICO.replace("plt.scatter(y_test, y_pred_vec", "plt.scatter(y_train, y_pred_vec")}),
     dict(name="y_pred_aplanado", lost=["rd-predecir"], says={"rd-predecir": "sin cambiarle la forma"}, cells={"rd-predecir-sol": '''y_pred = modelo.predict(X_test, verbose=0).ravel()
 y_pred_vec = y_pred
+''' + _PREDECIR_GRAFICO}),
+    dict(name="y_pred_vec_como_lista", lost=["rd-predecir"],
+         says={"rd-predecir": "y_pred_vec debe ser un array de NumPy de una dimensión; es list"},
+         never_says={"rd-predecir": "AttributeError"},
+         cells={"rd-predecir-sol": '''y_pred = modelo.predict(X_test, verbose=0)
+y_pred_vec = y_pred.ravel().tolist()
 ''' + _PREDECIR_GRAFICO}),
     dict(name="predecir_llamando_al_modelo", lost=[], cells={"rd-predecir-sol": '''y_pred = np.asarray(modelo(X_test))
 y_pred_vec = y_pred[:, 0]
