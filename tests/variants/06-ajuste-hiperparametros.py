@@ -115,6 +115,14 @@ VARIANTS = [
         "dropout": hp.Boolean("dropout"),
     }
 ''')}),
+    dict(name="unidades_con_muestreo_logaritmico", lost=["ah-espacio"],
+         says={"ah-espacio": "sampling=\"log\""},
+         cells={"ah-espacio-sol": _espacio('''    return {
+        "unidades": hp.Int("unidades", min_value=8, max_value=32, step=8, sampling="log"),
+        "tasa_aprendizaje": hp.Choice("tasa_aprendizaje", [0.01, 0.001]),
+        "dropout": hp.Boolean("dropout"),
+    }
+''')}),
     dict(name="espacio_con_argumentos_posicionales", lost=[],
          cells={"ah-espacio-sol": _espacio('''    valores = {}
     valores["unidades"] = hp.Int("unidades", 8, 32, 8)
@@ -146,6 +154,20 @@ VARIANTS = [
         modelo.add(layers.Dropout(0.2))
     modelo.add(layers.Dense(1))
     modelo.compile(optimizer="adam", loss="mse", metrics=["mae"])
+    return modelo
+''')}),
+    dict(name="construir_registra_su_propio_espacio", lost=["ah-construir"],
+         says={"ah-construir": "construir_modelo(hp) registra «unidades» como"},
+         cells={"ah-construir-sol": _construir('''    unidades = hp.Int("unidades", min_value=8, max_value=64, step=8)
+    tasa = hp.Choice("tasa_aprendizaje", [0.01, 0.001])
+    modelo = keras.Sequential([
+        keras.Input(shape=(N_ENTRADAS,)),
+        layers.Dense(unidades, activation="relu"),
+    ])
+    if hp.Boolean("dropout"):
+        modelo.add(layers.Dropout(0.2))
+    modelo.add(layers.Dense(1))
+    modelo.compile(optimizer=keras.optimizers.Adam(learning_rate=tasa), loss="mse", metrics=["mae"])
     return modelo
 ''')}),
     dict(name="modelo_tf_keras_con_add", lost=[],
@@ -183,6 +205,26 @@ VARIANTS = [
          cells={"ah-buscador-sol": _buscador('''    return kt.RandomSearch(construir, objective="val_loss", max_trials=4, seed=42,
                            directory="ajuste_hp", project_name="ajuste", overwrite=True)
 ''')}),
+    dict(name="buscador_con_tres_pruebas", lost=["ah-buscador"],
+         says={"ah-buscador": "el enunciado pide max_trials=4"},
+         cells={"ah-buscador-sol": _buscador('''    return kt.RandomSearch(construir, objective="val_loss", max_trials=3, seed=42,
+                           directory=directorio, project_name="ajuste", overwrite=True)
+''')}),
+    dict(name="buscador_sin_semilla", lost=["ah-buscador"],
+         says={"ah-buscador": "el enunciado pide seed=42"},
+         cells={"ah-buscador-sol": _buscador('''    return kt.RandomSearch(construir, objective="val_loss", max_trials=4,
+                           directory=directorio, project_name="ajuste", overwrite=True)
+''')}),
+    dict(name="buscador_con_otro_proyecto", lost=["ah-buscador"],
+         says={"ah-buscador": "project_name=\"ajuste\""},
+         cells={"ah-buscador-sol": _buscador('''    return kt.RandomSearch(construir, objective="val_loss", max_trials=4, seed=42,
+                           directory=directorio, project_name="busqueda", overwrite=True)
+''')}),
+    dict(name="buscador_sin_overwrite", lost=["ah-buscador"],
+         says={"ah-buscador": "Pasa overwrite=True"},
+         cells={"ah-buscador-sol": _buscador('''    return kt.RandomSearch(construir, objective="val_loss", max_trials=4, seed=42,
+                           directory=directorio, project_name="ajuste")
+''')}),
     dict(name="hyperband", lost=[],
          cells={"ah-buscador-sol": _buscador('''    return kt.Hyperband(construir, objective="val_loss", max_epochs=3, factor=3, seed=42,
                         directory=directorio, project_name="ajuste", overwrite=True)
@@ -191,7 +233,7 @@ VARIANTS = [
          cells={"ah-buscador-sol": _buscador('''    import keras_tuner
     return keras_tuner.BayesianOptimization(
         hypermodel=construir, objective=keras_tuner.Objective("val_loss", direction="min"),
-        max_trials=3, directory=directorio, overwrite=True)
+        max_trials=4, seed=42, directory=directorio, project_name="ajuste", overwrite=True)
 ''')}),
     # ------------------------------------------------------------------ ah-reentrenar
     dict(name="reentrena_solo_con_entrenamiento", lost=["ah-reentrenar"],
@@ -215,6 +257,13 @@ VARIANTS = [
     orden = np.random.default_rng(0).permutation(len(X_todo))
     modelo = construir(mejores_hp)
     historia = modelo.fit(x=X_todo[orden], y=y_todo[orden], epochs=epocas, verbose=0, shuffle=True)
+    return modelo, historia
+''')}),
+    dict(name="reentrena_con_tf_concat", lost=[],
+         cells={"ah-reentrenar-sol": "import tensorflow as tf\n\n" + _reentrenar('''    modelo = construir(mejores_hp)
+    X_todo = tf.concat([X_ent, X_val], axis=0)
+    y_todo = tf.concat([y_ent, y_val], axis=0)
+    historia = modelo.fit(X_todo, y_todo, epochs=epocas, batch_size=32, verbose=0)
     return modelo, historia
 ''')}),
     # ------------------------------------------------------------------ ah-evaluar
