@@ -10,6 +10,11 @@ digits, bytes that are not UTF-8, cells that are not objects, a notebook that ex
 `collect` refuses that file with a reason and goes on with the others; it never raises because of
 a file's content. Normalisation runs inside `collect` too, so a notebook that cannot be put onto
 the release is refused there, and every Task carries the notebook the engine will grade.
+
+SUBMISSIONS may also be a Moodle or Canvas "download all submissions" archive, zipped or unpacked
+(lms.py): its folders and file names give each file's student, and `submitted` its time. A zip is
+read member by member into memory, bounded, and never extracted: members with unsafe paths, links,
+or sizes or ratios of a zip bomb are refused one by one.
 """
 
 from __future__ import annotations
@@ -19,14 +24,17 @@ import json
 import os
 import re
 import stat
+import sys
 import unicodedata
 import warnings
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from . import masters
+from . import lms, masters
 
 MAX_BYTES = 20 * 1024 * 1024
 # Deepest nesting of lists and objects a notebook may have. Real ones have 6 or 7 levels (widget
@@ -39,11 +47,16 @@ NAME_RE = re.compile(r"^(?:(?i:copia de|copy of)\s+)?(?P<core>.+?)(?:\s*\(\d+\))
 
 @dataclass
 class Task:
-    student: str
+    student: str  # the folder's name; from an LMS archive "<name>_<id>" (lms.py)
     slug: str
-    path: Path
-    source_name: str
+    path: Path  # the file; inside a zip, ARCHIVE/<member> (a name for messages, not a file to open)
+    source_name: str  # the file's name as the student gave it
     notebook: object = field(default=None, repr=False, compare=False)  # normalised: what is graded
+    submitted: str | None = None  # ISO 8601 UTC: the zip member's time, else the file's mtime (lms.py)
+    student_id: str = ""  # Moodle participant id, Canvas user id ("" outside an LMS archive)
+    student_name: str = ""  # readable name from the LMS's naming
+    lms: str = ""  # "moodle", "canvas" or ""
+    late: bool | None = None  # Canvas's own LATE marker; None where the LMS says nothing
 
 
 @dataclass
@@ -55,11 +68,17 @@ class Refusal:
     #              unprocessable (normalising failed, or anything unexpected), unreadable_folder
     message_es: str
     console: str
+    submitted: str | None = None  # as in Task
+    student_id: str = ""
+    student_name: str = ""
+    lms: str = ""
+    late: bool | None = None
+    original: str = ""  # the file's name as the student gave it, when path's name is the LMS's
 
     @property
     def name(self) -> str:
         """The file's name as a page may show it (see `shown`)."""
-        return shown(self.path.name)
+        return shown(self.original or self.path.name)
 
     @property
     def page(self) -> str:
@@ -148,7 +167,7 @@ def load(path: Path, max_bytes: int = MAX_BYTES):
     """(notebook, "") or (None, a key of NOT_A_NOTEBOOK); never follows a symlink.
 
     What a hostile file can make the steps raise is caught here and named; anything else is left to
-    the per-file guard in collect_student."""
+    the per-file guard in settle."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(fd, "rb") as f:
@@ -157,11 +176,15 @@ def load(path: Path, max_bytes: int = MAX_BYTES):
         return None, "unreadable"
     except MemoryError:
         return None, "out of memory"
+    return parse(data)
+
+
+def parse(data: bytes):
+    """load() for bytes already read."""
     if not data.strip():
         return None, "empty"
     try:
         text = data.decode("utf-8")
-        del data
         raw = json.loads(text, parse_int=bounded_int)
     except UnicodeDecodeError:
         return None, "not UTF-8"
@@ -215,12 +238,23 @@ MESSAGES = {  # reason -> what the student reads
                      "profesorado.",
     "unreadable_folder": "No se ha podido leer la carpeta «{name}», así que no se ha corregido ninguno de sus "
                          "cuadernos. Avisa al profesorado.",
+    "unreadable_archive": "No se ha podido leer el archivo de entregas «{name}» ({why}), así que no se ha "
+                          "corregido ninguno de sus cuadernos. Avisa al profesorado.",
+    "unsafe_path": "«{name}» no se ha leído: su ruta dentro del archivo de entregas apunta fuera de su carpeta "
+                   "({why}). Vuelve a entregar el cuaderno desde la plataforma; si vuelve a ocurrir, avisa al "
+                   "profesorado.",
+    "zip_bomb": "«{name}» ocuparía {size} MB al descomprimirlo, {ratio} veces lo que ocupa comprimido, así que "
+                "no se ha leído. Borra las salidas de las celdas (imágenes, textos repetidos) y vuelve a "
+                "entregarlo.",
 }
+# Reasons past Refusal's list: unreadable_archive (a zip that cannot be opened: the whole archive),
+# unsafe_path (a zip member named outside its folder), zip_bomb (a member that inflates absurdly).
 
 
-def refusal(student: str, slug: str, path: Path, reason: str, console: str, **words) -> Refusal:
-    message = MESSAGES[reason].format(name=shown(path.name), slug=slug, **words)
-    return Refusal(shown(student), slug, path, reason, message, f"[intake] refused {str(path)!r}: {console}")
+def refusal(student: str, slug: str, path: Path, reason: str, console: str, original: str = "", **words) -> Refusal:
+    message = MESSAGES[reason].format(name=shown(original or path.name), slug=slug, **words)
+    return Refusal(shown(student), slug, path, reason, message, f"[intake] refused {str(path)!r}: {console}",
+                   original=original)
 
 
 def unprocessable(student: str, slug: str, path: Path, exc: BaseException, step: str) -> Refusal:
@@ -231,7 +265,7 @@ def unprocessable(student: str, slug: str, path: Path, exc: BaseException, step:
                    why=TROUBLE[key])
 
 
-def collect(submissions: Path, slugs: dict[str, Path], max_bytes: int = MAX_BYTES, keep=None
+def collect(submissions: Path, slugs: dict[str, Path], max_bytes: int = MAX_BYTES, keep=None, log=None
             ) -> tuple[list[Task], list[Refusal]]:
     """Tasks and refusals for SUBMISSIONS/<student>/<file>, students sorted, then slugs sorted.
 
@@ -239,16 +273,100 @@ def collect(submissions: Path, slugs: dict[str, Path], max_bytes: int = MAX_BYTE
     Whatever a submitted file holds, it ends as a Task or a Refusal: never as an exception.
     keep(task), if given, is called for each Task, in the order of the list, as soon as its
     student's folder is read: it may store the notebook elsewhere and drop it (task.notebook = None),
-    so that a class's notebooks are never all in memory at once (grade.py spools them to disk)."""
+    so that a class's notebooks are never all in memory at once (grade.py spools them to disk).
+
+    SUBMISSIONS may also be a Moodle or Canvas archive, a zip or unpacked (lms.py): Moodle's
+    submission folders and Canvas's (or Moodle's flat) file names at its top are read as their
+    students'; any other folder is a plain student folder. log(line), default stderr, hears when the
+    archive's times are taken as its download time (lms.uniform_stamps)."""
     releases = {slug: masters.read(path) for slug, path in slugs.items()}
-    tasks, refusals = [], []
+    if lms.is_archive(submissions):
+        tasks, refusals = collect_archive(submissions, releases, max_bytes, keep)
+    else:
+        tasks, refusals = collect_folder(submissions, releases, max_bytes, keep)
+    from_lms = [item for item in (*tasks, *refusals) if item.lms]
+    if lms.uniform_stamps(from_lms):
+        for item in from_lms:
+            item.submitted = None
+        hours = lms.STAMP_WINDOW.total_seconds() / 3600
+        (log or (lambda line: print(line, file=sys.stderr)))(
+            f"[intake] every file of {submissions.name!r} carries a time within {hours:g} h of the others: "
+            "the archive's download time, not each submission's; submission times left unknown")
+    return tasks, refusals
+
+
+def collect_folder(submissions: Path, releases: dict, max_bytes: int, keep) -> tuple[list[Task], list[Refusal]]:
+    tasks, refusals, groups = [], [], {}  # groups: student -> Entries of a Moodle folder or a loose LMS file
     for entry in sorted(p for p in submissions.iterdir() if not p.name.startswith(".")):
+        moodle = None if entry.is_symlink() or not entry.is_dir() else lms.moodle_folder(entry.name)
+        loose = None if entry.is_symlink() or entry.is_dir() else lms.loose_file(entry.name)
         if entry.is_symlink():
             refusals.append(refusal(entry.stem, "", entry, "symlink", "symlink, not followed"))
+        elif moodle:
+            more_refusals = []
+            for path in walk(entry, more_refusals, moodle["student"]):
+                groups.setdefault(moodle["student"], []).append(
+                    lms.Entry(original=path.name, path=path, submitted=lms.mtime(path), **moodle))
+            refusals += more_refusals
+        elif loose:
+            if loose["original"].lower().endswith(".ipynb"):
+                groups.setdefault(loose["student"], []).append(
+                    lms.Entry(path=entry, submitted=lms.mtime(entry), **loose))
         elif not entry.is_dir():
             refusals.append(refusal(entry.stem, "", entry, "misplaced", "a file outside any student folder"))
         else:
             more_tasks, more_refusals = collect_student(entry, releases, max_bytes)
+            for task in more_tasks if keep else ():
+                keep(task)
+            tasks += more_tasks
+            refusals += more_refusals
+    for student in sorted(groups):
+        more_tasks, more_refusals = settle(student, groups[student], releases, max_bytes)
+        for task in more_tasks if keep else ():
+            keep(task)
+        tasks += more_tasks
+        refusals += more_refusals
+    return tasks, refusals
+
+
+def walk(folder: Path, refusals: list, student: str) -> list[Path]:
+    """The .ipynb files (and links named so) in a Moodle submission folder and its subfolders, which
+    hold the student's own folders; a folder that cannot be read is refused."""
+    try:
+        paths = sorted(folder.iterdir())
+    except OSError as exc:
+        refusals.append(refusal(student, "", folder, "unreadable_folder", f"folder not readable: {one_line(exc)}"))
+        return []
+    found = []
+    for path in paths:
+        if path.name.startswith(".") or path.name in lms.IGNORED:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            found += walk(path, refusals, student)
+        elif path.name.lower().endswith(".ipynb"):
+            found.append(path)
+    return found
+
+
+def collect_archive(archive: Path, releases: dict, max_bytes: int, keep) -> tuple[list[Task], list[Refusal]]:
+    """collect() for a zip: each member is read into memory, bounded, when its turn comes."""
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        return [], [refusal(archive.stem, "", archive, "unreadable_archive", f"archive not readable: {one_line(exc)}",
+                            why="no es un zip válido")]
+    tasks, refusals = [], []
+    with zf:
+        if len(zf.infolist()) > lms.MAX_ENTRIES:
+            return [], [refusal(archive.stem, "", archive, "unreadable_archive",
+                                f"{len(zf.infolist())} entries, over the {lms.MAX_ENTRIES} limit",
+                                why=f"tiene más de {lms.MAX_ENTRIES} archivos")]
+        groups = {}
+        for entry in lms.zip_entries(zf, archive):
+            groups.setdefault(entry.student, []).append(entry)
+        for student in sorted(groups):
+            more_tasks, more_refusals = settle(student, sorted(groups[student], key=lambda e: str(e.path)), releases,
+                                               max_bytes, zf)
             for task in more_tasks if keep else ():
                 keep(task)
             tasks += more_tasks
@@ -258,36 +376,56 @@ def collect(submissions: Path, slugs: dict[str, Path], max_bytes: int = MAX_BYTE
 
 def collect_student(folder: Path, releases: dict, max_bytes: int):
     """One student's tasks and refusals; `releases` maps slug -> the release notebook."""
-    student, found, refusals = folder.name, {}, []  # found: slug -> (path, normalised notebook) of its candidates
+    student = folder.name
     try:
         paths = sorted(folder.iterdir())
     except OSError as exc:
         return [], [refusal(student, "", folder, "unreadable_folder", f"folder not readable: {one_line(exc)}")]
+    entries = [lms.Entry(student, path.name, path, submitted=lms.mtime(path)) for path in paths
+               if not path.name.startswith(".") and path.name.lower().endswith(".ipynb")]
+    return settle(student, entries, releases, max_bytes)
+
+
+def settle(student: str, entries: list, releases: dict, max_bytes: int, zf: zipfile.ZipFile | None = None):
+    """One student's tasks and refusals from their files (lms.Entry; zip members of zf)."""
+    found, refusals = {}, []  # found: slug -> (entry, normalised notebook) of its candidates
     gids = {slug: grade_ids(nb) for slug, nb in releases.items()}
-    for path in paths:
-        name = path.name
-        if name.startswith(".") or not name.lower().endswith(".ipynb"):
-            continue
+    for entry in entries:
         slug = ""
         try:
-            slug = slug_of(name, releases) or ""
-            refuse, notebook = examine(student, slug, path, releases, gids, max_bytes)
+            slug = slug_of(entry.original, releases) or slug_of(entry.copy_of, releases) or ""
+            if entry.info is None and not entry.problem:
+                refuse, notebook = examine(student, slug, entry.path, releases, gids, max_bytes)
+            else:
+                refuse, notebook = examine_member(student, slug, entry, zf, releases, gids, max_bytes)
         except Exception as exc:  # anything unexpected with this one file refuses it, not the whole run
-            refuse, notebook = unprocessable(student, slug, path, exc, "intake"), None
+            refuse, notebook = unprocessable(student, slug, entry.path, exc, "intake"), None
         if refuse:
-            refusals.append(refuse)
+            refusals.append(dressed(refuse, entry))
         else:
-            found.setdefault(slug, []).append((path, notebook))
+            found.setdefault(slug, []).append((entry, notebook))
     tasks = []
     for slug, candidates in sorted(found.items()):
-        paths = [p for p, _ in candidates]
-        if len(paths) == 1:
-            tasks.append(Task(shown(student), slug, paths[0], shown(paths[0].name), candidates[0][1]))
+        if len(candidates) == 1:
+            entry, notebook = candidates[0]
+            tasks.append(Task(shown(student), slug, entry.path, shown(entry.original), notebook, entry.submitted,
+                              entry.student_id, shown(entry.student_name), entry.lms, entry.late))
             continue
-        names = ", ".join(f"«{shown(p.name)}»" for p in paths)
-        refusals += [refusal(student, slug, p, "ambiguous", f"one of {len(paths)} candidates for {slug}, "
-                             "none graded", names=names) for p in paths]
+        names = ", ".join(f"«{shown(e.original)}»" for e, _ in candidates)
+        refusals += [dressed(refusal(student, slug, e.path, "ambiguous", f"one of {len(candidates)} candidates for "
+                                     f"{slug}, none graded", names=names), e) for e, _ in candidates]
     return tasks, refusals
+
+
+def dressed(refused: Refusal, entry) -> Refusal:
+    """The refusal of one entry, with what the archive says of it: time, ids, the name as given."""
+    refused.submitted, refused.student_id, refused.student_name = entry.submitted, entry.student_id, shown(
+        entry.student_name)
+    refused.lms, refused.late = entry.lms, entry.late
+    if entry.original != entry.path.name and refused.path == entry.path:
+        refused.original = entry.original
+        refused.message_es = refused.message_es.replace(f"«{shown(entry.path.name)}»", f"«{shown(entry.original)}»")
+    return refused
 
 
 def examine(student: str, slug: str, path: Path, releases: dict, gids: dict[str, set[str]], max_bytes: int
@@ -305,6 +443,48 @@ def examine(student: str, slug: str, path: Path, releases: dict, gids: dict[str,
         return refusal(student, slug, path, "too_large", f"{info.st_size} bytes, over the {max_bytes} byte limit",
                        size=mib(info.st_size), limit=mib(max_bytes)), None
     nb, why = load(path, max_bytes)
+    return judge(student, slug, path, nb, why, releases, gids)
+
+
+def examine_member(student: str, slug: str, entry, zf: zipfile.ZipFile | None, releases: dict,
+                   gids: dict[str, set[str]], max_bytes: int) -> tuple[Refusal | None, object]:
+    """examine() for a zip member (or an entry refused by its place alone): never extracted, read into
+    memory only if its name, kind and sizes pass."""
+    path, member = entry.path, entry.info
+    if entry.problem == "unsafe_path":
+        return refusal(student, slug, path, "unsafe_path", f"unsafe member name ({lms.unsafe(member.filename.replace(chr(92), '/')) or 'empty'}), not read",
+                       why=shown(member.filename)), None
+    if entry.problem == "symlink":
+        return refusal(student, slug, path, "symlink", "symlink member, not followed"), None
+    if entry.problem == "misplaced":
+        return refusal(student, "", path, "misplaced", "a file outside any student folder"), None
+    if not slug:
+        return refusal(student, "", path, "unknown_file", "name matches no exercise",
+                       expected=", ".join(f"«{s}.ipynb»" for s in sorted(releases))), None
+    size, packed = member.file_size, member.compress_size
+    if size > max_bytes:
+        return refusal(student, slug, path, "too_large", f"{size} bytes, over the {max_bytes} byte limit",
+                       size=mib(size), limit=mib(max_bytes)), None
+    if size > lms.RATIO_FLOOR and size > lms.MAX_RATIO * packed:
+        ratio = f"{size / packed:.0f}" if packed else "infinitas"
+        return refusal(student, slug, path, "zip_bomb", f"{size} bytes from {packed} compressed, over the "
+                       f"{lms.MAX_RATIO}:1 limit", size=mib(size), ratio=ratio), None
+    try:
+        with zf.open(member) as f:
+            data = f.read(max_bytes + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError, NotImplementedError, ValueError) as exc:
+        return refusal(student, slug, path, "not_a_notebook", f"member not readable: {one_line(exc)}",
+                       why=NOT_A_NOTEBOOK["unreadable"]), None
+    if len(data) > max_bytes:  # a size in the archive that lied
+        return refusal(student, slug, path, "too_large", f"over {max_bytes} bytes once inflated",
+                       size=mib(len(data)), limit=mib(max_bytes)), None
+    nb, why = parse(data)
+    return judge(student, slug, path, nb, why, releases, gids)
+
+
+def judge(student: str, slug: str, path: Path, nb, why: str, releases: dict, gids: dict[str, set[str]]
+          ) -> tuple[Refusal | None, object]:
+    """The verdict on a notebook read as load() gives it."""
     if nb is None:
         return refusal(student, slug, path, "not_a_notebook", f"not a notebook ({why})",
                        why=NOT_A_NOTEBOOK[why]), None
