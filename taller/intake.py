@@ -280,7 +280,7 @@ def collect(submissions: Path, slugs: dict[str, Path], max_bytes: int = MAX_BYTE
     students'; any other folder is a plain student folder. log(line), default stderr, hears when the
     archive's times are taken as its download time (lms.uniform_stamps)."""
     releases = {slug: masters.read(path) for slug, path in slugs.items()}
-    if lms.is_archive(submissions):
+    if submissions.is_file():  # a zip (or a file that is none: refused whole)
         tasks, refusals = collect_archive(submissions, releases, max_bytes, keep)
     else:
         tasks, refusals = collect_folder(submissions, releases, max_bytes, keep)
@@ -452,7 +452,8 @@ def examine_member(student: str, slug: str, entry, zf: zipfile.ZipFile | None, r
     memory only if its name, kind and sizes pass."""
     path, member = entry.path, entry.info
     if entry.problem == "unsafe_path":
-        return refusal(student, slug, path, "unsafe_path", f"unsafe member name ({lms.unsafe(member.filename.replace(chr(92), '/')) or 'empty'}), not read",
+        why = lms.unsafe(member.filename.replace("\\", "/"))
+        return refusal(student, slug, path, "unsafe_path", f"unsafe member name {member.filename!r} ({why}), not read",
                        why=shown(member.filename)), None
     if entry.problem == "symlink":
         return refusal(student, slug, path, "symlink", "symlink member, not followed"), None

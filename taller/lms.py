@@ -69,9 +69,9 @@ class Entry:
 
 
 def is_archive(path: Path) -> bool:
-    """True for a zip file (not a folder, not a link)."""
+    """True for a zip file: what `taller grade` may take as SUBMISSIONS besides a folder."""
     try:
-        return path.is_file() and not path.is_symlink() and zipfile.is_zipfile(path)
+        return path.is_file() and zipfile.is_zipfile(path)
     except OSError:
         return False
 
@@ -146,7 +146,10 @@ def moodle_folder(name: str) -> dict | None:
 
 
 def unsafe(name: str) -> str:
-    """Why a zip entry's name is unsafe to follow ("" if it is not): absolute, a drive, "..", NUL."""
+    """Why a zip entry's name (with "/" for "\\") is unsafe to follow, "" if it is not: absolute, a
+    drive, "..", NUL, or no name at all."""
+    if not name.strip("/."):
+        return "no name"
     if "\x00" in name:
         return "NUL in name"
     if name.startswith("/"):
@@ -174,9 +177,10 @@ def zip_entries(zf: zipfile.ZipFile, archive: Path) -> list[Entry]:
         why = unsafe(name)
         parts = [p for p in name.split("/") if p not in ("", ".")]
         link = stat.S_ISLNK(info.external_attr >> 16)
-        if why or not parts:
-            files.append((None, Entry(Path(name).name or name, Path(name).name or name, archive / name.lstrip("/"),
-                                      info=info, problem="unsafe_path", submitted=zip_time(info))))
+        if why or not parts:  # refused as the archive's: its name cannot be trusted to say whose it is
+            shown_as = parts[-1] if parts and parts[-1] != ".." else "entrada"
+            files.append((None, Entry(archive.stem, shown_as, archive / shown_as, info=info, problem="unsafe_path",
+                                      submitted=zip_time(info))))
         elif not hidden(parts) and (link or parts[-1].lower().endswith(".ipynb")):
             files.append((parts, Entry("", parts[-1], archive.joinpath(*parts), info=info,
                                        problem="symlink" if link else "", submitted=zip_time(info))))
@@ -184,13 +188,11 @@ def zip_entries(zf: zipfile.ZipFile, archive: Path) -> list[Entry]:
     if len(tops) == 1 and not any(parts and len(parts) == 1 for parts, _ in files):
         top = next(iter(tops))
         inner = [parts[1:] for parts, _ in files if parts]
-        if not moodle_folder(top) and any(len(p) > 2 or (len(p) == 2 and moodle_folder(p[0]))
-                                          or (len(p) == 1 and loose_file(p[0])) for p in inner):
+        if not moodle_folder(top) and any(len(p) > 1 or loose_file(p[0]) for p in inner):
             files = [(parts[1:] if parts else None, entry) for parts, entry in files]
     out = []
     for parts, entry in files:
         if parts is None:
-            entry.student = entry.student or "archivo"
             out.append(entry)
             continue
         who = classify(parts)
