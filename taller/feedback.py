@@ -10,6 +10,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from . import explain
+
 STATUS_TEXT = {
     "correcta": "Correcta",
     "sin_intentar": "Sin intentar",
@@ -29,8 +31,7 @@ ADVICE = {
                       "(¿un bucle que no termina?). Revisa los bucles y el número de iteraciones o de épocas.",
     "no_calificada": "El corrector no pudo calificar esta pregunta. Comprueba que el cuaderno se ejecuta "
                      "de principio a fin sin errores (Reiniciar y ejecutar todo) y avisa al profesorado.",
-    "error": "Lee el mensaje: indica qué falló al ejecutar tu código o al comprobarlo. "
-             "Prueba tu función con entradas distintas de las del enunciado.",
+    "error": "Lee el mensaje: indica qué falló al ejecutar tu código o al comprobarlo.",
     "fallo_corrector": "El corrector falló por una causa ajena a tu cuaderno y no pudo calificar esta pregunta. "
                        "El profesorado lo revisará: no tienes que hacer nada.",
     "detenido": "El proceso de Python de tu cuaderno terminó de golpe antes de calificar esta pregunta "
@@ -83,24 +84,41 @@ def status_of(score: float, max_score: float, error: str, stub_left: bool, timed
     return "error"
 
 
-def student_message(status: str, error: str, answer_error: str = "") -> str:
-    """The sentence shown under a question: the check's own message, or advice by status."""
+def student_message(status: str, error: str, answer_error: str = "", answer_traceback=None,
+                    error_traceback=None) -> str:
+    """The text shown under a question: the check's own message, or the error explained in Spanish
+    (explain.py: what failed, where, what it means and, after explain.HINT, a hint that fits it).
+
+    answer_traceback / error_traceback: the `traceback` lines of the answer cell's and of the test
+    cell's error output, when the caller has them: they give the line of the student's cell."""
     if status == "correcta":
         return ""
-    if status == "tiempo_agotado" and (answer_error.startswith(TIMEOUT) or error.startswith(TIMEOUT)):
-        return "Tu celda de respuesta se interrumpió porque superó el tiempo máximo por celda."
-    if status == "detenido":
-        return ""
+    answer_stopped = answer_error.startswith((TIMEOUT, KERNEL_DIED))
+    if status in ("tiempo_agotado", "detenido"):  # the page's advice says what to do: no hint here
+        if answer_stopped:
+            return explain.stopped(answer_error, explain.ANSWER)
+        return explain.stopped(error, explain.CHECK)
     if status == "interferencia":
         return error.partition(":")[2].strip()
     if answer_error and status == "error":
-        return f"Tu celda de respuesta terminó con un error, así que lo que va detrás no llegó a ejecutarse: {answer_error}"
+        return str(explain.explain(answer_error, answer_traceback, explain.ANSWER))
     if status == "incorrecta":
         text = error.partition(":")[2].strip()
-        return text or "Tu respuesta no supera las comprobaciones de esta pregunta."
+        return explain.gloss(text) if text else "Tu respuesta no supera las comprobaciones de esta pregunta."
     if status == "error" and error:
-        return error
+        return str(explain.explain(error, error_traceback, explain.CHECK))
     return ""
+
+
+def split_hint(message: str) -> tuple[str, str]:
+    """(message, hint) of a message written with explain.HINT; the hint is '' if there is none."""
+    text, sep, hint = message.partition(explain.HINT)
+    return (text, hint.strip()) if sep else (message, "")
+
+
+def code_spans(text: str) -> str:
+    """Escape a message and show its `code` spans as code."""
+    return re.sub(r"`([^`\n]+)`", r"<code>\1</code>", html.escape(text))
 
 
 PAGE_HEAD = """<!DOCTYPE html>
@@ -149,10 +167,11 @@ def render(student: str, notebook: str, title: str, rows: list[Row], date: str, 
     possible = sum(r.max_score for r in rows)
     body = []
     for r in rows:
-        advice = ADVICE.get(r.status, "")
+        text, hint = split_hint(r.message)
+        advice = f"Pista: {code_spans(hint)}" if hint else ADVICE.get(r.status, "")
         first = (f"<p class='first'>Corrige primero la pregunta {r.first_fix}: su celda de respuesta terminó con "
                  "un error, y esta pregunta puede depender de ella.</p>") if r.first_fix else ""
-        message = html.escape(r.message)
+        message = code_spans(text.strip())
         detail = "".join(part for part in (
             first,
             f"<p class='msg'>{message}</p>" if message else "",
