@@ -55,9 +55,21 @@ SETTINGS = {
     "02-preprocesamiento": [
         ("pp-division", "el 70 %, el 15 % y el 15 % de las filas", r"\(0\.70, 0\.15, 0\.15\)"),
         ("pp-division", "se admite una fila de diferencia por el redondeo", r"<= 1|<= *1\b"),
-        ("pp-estandarizar", "ddof", r"ddof=1"),
+        # a train_df without its "target" column (pop, inplace=True) fails here
+        ("pp-separar", "No modifiques `train_df`, `val_df` ni `test_df`", r'_d\.drop\(columns="target"\)'),
+        ("pp-estandarizar", "la desviación típica **poblacional** (`ddof=0`)", r"_Xtr\.std\(axis=0, ddof=1\)"),
+        ("pp-estandarizar", "dividiendo entre 1 en las columnas constantes", r"_uno_si_cero"),
+        ("pp-estandarizar", "no modifica `X_train` ni `X`", r"np\.array_equal\(np\.asarray\(_Xtr\), np\.asarray\(_Xtr_copia\)\)"),
+        ("pp-preparar", "`(X_train_std, y_train, X_val_std, y_val, X_test_std, y_test)`", r"preparar_conjuntos"),
     ],
     "03-redes-densas": [
+        ("rd-modelo", "| oculta 1 | `layers.Dense` | 32 | ReLU |",
+         r'Dense\(32, activation="relu"\),\s*\n\s*keras\.layers\.Dense\(16, activation="relu"\)'),
+        ("rd-modelo", "| salida | `layers.Dense` | 1 | lineal (sin activación) |", r'"linear"'),
+        ("rd-modelo", "las pruebas ocultas construyen el\n  modelo con otro número de entradas", r'a\["unidades"\] == b\["unidades"\]'),
+        ("rd-evaluar", "las pruebas ocultas piden al menos un 20 % menos", r"_MEJORA_MINIMA = 0\.20"),
+        ("rd-clasificador", "el optimizador Adam (tasa de aprendizaje por defecto)", r"no es la tasa por defecto de Adam"),
+        ("rd-clasif-calidad", "piden al menos 0,85", r"_EXACTITUD_MINIMA = 0\.85"),
         ("rd-compilar", "`initial_learning_rate=0.01`, `decay_steps=300` y `decay_rate=1.0`",
          r'"initial_learning_rate", "decay_steps", "decay_rate", "staircase"'),
         ("rd-compilar", "`keras.optimizers.Adam`", r'_opt == "Adam"'),
