@@ -99,6 +99,11 @@ SETTINGS = {
         ("rr-predecir", "como un vector de NumPy de forma `(muestras,)`", r"isinstance\(_sal, np\.ndarray\)"),
     ],
     "05-regularizacion": [
+        ("rg-penalizacion", "de todas las capas `Dense` **menos la de salida**", r"_kernels\(m\)\[:-1\]"),
+        ("rg-penalizacion", "Los sesgos (`bias`) no se incluyen", r"_sesgos\(m\)"),
+        ("rg-penalizacion", "La suma es sobre todos los pesos, no una media", r"una media de los cuadrados en vez de una suma"),
+        ("rg-comparar", "**sin** penalización", r"incluye la penalización L2"),
+        ("rg-comparar", "devuelve el **nombre** del\n  modelo con menor MSE", r"mejor_modelo\(dict\(_res\)\)"),
         ("rg-l2", "`kernel_regularizer` L2(`lam`)", r"kernel_regularizer=keras\.regularizers\.L2\(lam\)"),
         ("rg-l2", "No añadas otras regularizaciones (`bias_regularizer`, `activity_regularizer`)",
          r'cfg\.get\("bias_regularizer"\).*\n.*cfg\.get\("activity_regularizer"\)'),
@@ -125,12 +130,16 @@ SETTINGS = {
         ("ah-buscador", "`overwrite=True`", r"overwrite=True"),
         ("ah-buscador", "`max_epochs=3`", r"_ep == 3"),
         ("ah-reentrenar", "`epochs=epocas`", r"_ep == 2"),
+        ("ah-evaluar", "como un número (`float`)", r"isinstance\(_v, \(float, np\.floating\)\)"),
         ("ah-reentrenar", "`batch_size=32`", r'_lote in \(None, 32\)'),
     ],
 }
 
 # Settings a prompt states that no hidden test reads (found by this file; see the closing note).
+# The two `float` rows: the checks take float(...) of the answer, so a 0-d array or a numpy scalar passes.
 UNCHECKED = [
+    ("05-regularizacion", "rg-penalizacion", "devuelve (como `float`)", r"isinstance\(_p, \(?float"),
+    ("05-regularizacion", "rg-comparar", "sin** penalización, como `float`", r"isinstance\(_v, \(?float"),
     ("03-redes-densas", "rd-entrenar", "`verbose=0`", r"_kw\.get\(\"verbose\"\)|verbose.*!=|\"verbose\""),
     ("04-redes-recurrentes", "rr-predecir", "Usa `verbose=0` en `predict`", r"_kw\.get\(\"verbose\"\)|\"verbose\""),
     ("06-ajuste-hiperparametros", "ah-reentrenar", "`verbose=0`", r"_kw\.get\(\"verbose\"\)|\"verbose\""),
