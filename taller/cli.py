@@ -1,4 +1,4 @@
-"""The `taller` command: build, grade, demo."""
+"""The `taller` command: build, grade, report, demo."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import build, engines, grade, masters, report, sandbox, submissions
+from . import adjustments, build, engines, grade, late, masters, report, sandbox, submissions
 
 EXAMPLE_STUDENTS = ("ana-perfecta", "bruno-parcial", "carla-sin-empezar", "diego-error")
 
@@ -81,12 +81,36 @@ def cmd_grade(args) -> None:
         table = grade.grade(root, Path(args.submissions), args.engine, out, jobs=args.jobs,
                             cell_timeout=args.cell_timeout, total_timeout=args.timeout, limits=limits_of(args),
                             isolate=not args.no_sandbox, progress=progress, seed=args.seed,
-                            regrade=args.regrade, cluster=args.cluster)
+                            regrade=args.regrade, cluster=args.cluster, course=path_or_none(args.course),
+                            roster=path_or_none(args.roster), adjustments=path_or_none(args.adjustments))
     print_scores(table, args.engine)
     print(f"[grade] wrote {out / 'grades.csv'}, {out / 'notas-por-estudiante.csv'}, {out / 'feedback'}/ "
           f"and the class pages {out / 'index.html'}, {out / 'resumen.html'}")
     if table.refused or table.failed:
         raise SystemExit(1)
+
+
+def path_or_none(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def cmd_report(args) -> None:
+    """Rebuild every report, page and CSV of OUT from OUT/grades.csv, the adjustments and the course
+    file: no kernel, no grading."""
+    start = time.perf_counter()
+    out = Path(args.out)
+    if not (out / "grades.csv").is_file():
+        raise SystemExit(f"taller report: {out} holds no grades.csv: run taller grade --out {out} first")
+    root = project_root()
+    course_file = path_or_none(args.course) or late.default_path(root)
+    late_work = late.load(course_file, set(masters.find_masters(root))) if course_file else late.Course()
+    changes = path_or_none(args.adjustments) or adjustments.default_path(out)
+    result = report.publish(out, report.course_of(root), report.read_grades(out), adjustments=changes,
+                            late_work=late_work, roster=path_or_none(args.roster) or late_work.roster)
+    adjusted = sum(c.adjusted for c in result.cells.values())
+    print(f"[report] {len(result.students)} students, {len(result.notebooks)} notebooks, {adjusted} questions "
+          f"adjusted ({changes or 'no ajustes.csv'}), in {time.perf_counter() - start:.1f} s")
+    print(f"[report] open {(out / 'index.html').resolve()}")
 
 
 def limits_of(args) -> sandbox.Limits:
@@ -100,6 +124,7 @@ def print_scores(table: list[dict], engine: str) -> None:
 
 
 def cmd_demo(args) -> None:
+    begin = time.perf_counter()
     root = project_root()
     if not args.no_build:
         cmd_build(argparse.Namespace(slugs=[]))
@@ -127,6 +152,8 @@ def cmd_demo(args) -> None:
     same = all(s == scores["nbgrader"] for s in scores.values())
     print(f"\nthe {len(results)} engines agree on every question: {'yes' if same else 'NO'}")
     print("grades and Spanish feedback: " + ", ".join(str(Path(args.out) / e) for e in results))
+    print(f"\n[demo] done in {time.perf_counter() - begin:.0f} s; open "
+          f"{(Path(args.out) / 'taller' / 'index.html').resolve()} (the taller engine, the recommended one)")
     if not same:
         raise SystemExit(1)
 
@@ -145,6 +172,17 @@ def main(argv=None) -> None:
     p = sub.add_parser("build", help="regenerate release/, solutions/, autograder/ and examples/ from source/")
     p.add_argument("slugs", nargs="*", help="exercises to build (default: all)")
     p.set_defaults(func=cmd_build)
+
+    def report_options(p):
+        p.add_argument("--course", default=None, metavar="curso.toml",
+                       help="course file: due dates, late policy, roster (default: curso.toml of the course "
+                            "directory, if there is one)")
+        p.add_argument("--roster", default=None, metavar="roster.csv",
+                       help="class list (Canvas's or Moodle's gradebook export will do): every student of it "
+                            "is reported, and OUT/canvas.csv is written")
+        p.add_argument("--adjustments", default=None, metavar="ajustes.csv",
+                       help="the instructor's overrides: student,notebook,question,score,comment "
+                            "(default: OUT/ajustes.csv, if there is one)")
 
     def grading_options(p):
         p.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="submissions graded at once")
@@ -178,8 +216,15 @@ def main(argv=None) -> None:
     p.add_argument("--cluster", default=None, metavar="tcp://HOST:8786",
                    help="grade each submission on a worker of this Dask scheduler instead of --jobs local "
                         "slots (docs/cluster.md); each worker grades in its own sandbox")
+    report_options(p)
     grading_options(p)
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("report", help="rebuild OUT's reports, pages and CSVs from OUT/grades.csv, ajustes.csv and "
+                                      "the course file, without grading again")
+    p.add_argument("out", metavar="OUT")
+    report_options(p)
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("demo", help="build, then grade examples/submissions/ with all three engines")
     p.add_argument("--out", default="out/demo")

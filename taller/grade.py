@@ -4,7 +4,8 @@ It collects SUBMISSIONS/<student>/<file> (intake.py: which file is graded for wh
 which is refused and why), puts each student's answers onto the release (intake.normalise), grades
 each submission with the chosen engine in a sandbox of its own (engines.py, sandbox.py), a few at a
 time, and writes OUT/grades.csv (one row per question), OUT/feedback/<student>/<slug>.html and the
-class reports (report.py: notas-por-estudiante.csv, index.html, resumen.html).
+class reports and exports (report.publish: notas-por-estudiante.csv, index.html, resumen.html, the
+Excel, Moodle and Canvas CSVs), with the instructor's ajustes.csv and the course's late policy applied.
 
 Only the driver writes OUT, and only from verdicts it has checked against the master. Submissions
 are only ever read.
@@ -13,11 +14,9 @@ are only ever read.
 from __future__ import annotations
 
 import contextlib
-import csv
 import dataclasses
 import itertools
 import json
-import os
 from secrets import randbelow
 import tempfile
 import time
@@ -26,20 +25,23 @@ from pathlib import Path
 
 import nbformat
 
-from . import cgroups, engines, feedback, intake, masters, report, sandbox
+from . import adjustments as adjust
+from . import cgroups, engines, exports, feedback, intake, late, masters, report, sandbox
 from .ledger import Ledger
 from .verdicts import RunResult
 
 ENGINES = tuple(engines.ENGINES)
-CSV_COLUMNS = ["student", "notebook", "question", "score", "max_score", "status", "message"]
+CSV_COLUMNS = report.CSV_COLUMNS
 GRADER_FAILURE = "fallo_corrector"
 
 
 class Table(list):
     """The rows of grades.csv, and what could not be graded: refused files, grader failures."""
 
-    refused: int = 0
-    failed: int = 0
+    refused: int = 0  # files
+    failed: int = 0  # submissions
+    refused_students: int = 0
+    failed_students: int = 0
     isolated: bool = True
     limits_per_submission: bool = True  # memory, processes and CPU bounded per submission (a cgroup each)
 
@@ -96,7 +98,8 @@ def check_paths(submissions: Path, out: Path) -> None:
 def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, cell_timeout: int = 300,
           total_timeout: float = 1800, limits: sandbox.Limits = sandbox.Limits(), isolate: bool = True,
           log=print, progress=None, seed: int | None = None, regrade: bool = False,
-          cluster: str | None = None) -> list[dict]:
+          cluster: str | None = None, course: Path | None = None, roster: Path | None = None,
+          adjustments: Path | None = None) -> list[dict]:
     """Grade every submission; return the rows of grades.csv (plus a 'seconds' column per row).
 
     progress(done, total), if given, is called once before grading and after each submission.
@@ -106,12 +109,17 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
     a run over an OUT of the same engine reuses that OUT's seed.
     cluster: the address of a Dask scheduler (tcp://HOST:8786): each submission is graded on one of
     its workers (cluster.py) instead of `jobs` local slots. Either way the normalised notebooks wait
-    on disk, not in memory, and each submission's page is written as soon as it is graded."""
+    on disk, not in memory, and each submission's page is written as soon as it is graded.
+    course: the course file (late.py: due dates, late policy, roster); default: root/curso.toml if
+    there is one. roster: the class list of exports.py (default: the course file's). adjustments: the
+    instructor's ajustes.csv (adjustments.py; default: OUT/ajustes.csv if there is one). The three
+    are checked before anything is graded."""
     if not cluster:  # on a cluster each worker sets them for its own cores and threads (cluster.py)
         limits = sandbox.per_job(limits, jobs)
     if engine not in ENGINES:
         raise GradingError(f"taller grade: unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
     check_paths(submissions, out)
+    published = publishing(root, out, course, roster, adjustments)
     if isolate and not cluster:  # on a cluster each worker checks its own sandbox (cluster.py)
         try:
             reason = sandbox.check(limits)
@@ -129,12 +137,29 @@ def grade(root: Path, submissions: Path, engine: str, out: Path, jobs: int = 2, 
             stack.callback(client.close)
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="taller-grade-")))
         return grade_in(tmp, root, submissions, engine, out, jobs, cell_timeout, total_timeout, limits, isolate,
-                        log, progress, seed, regrade, client, cluster_notice)
+                        log, progress, seed, regrade, client, cluster_notice, published)
+
+
+def publishing(root: Path, out: Path, course: Path | None, roster: Path | None, adjustments: Path | None) -> dict:
+    """report.publish's options, with the defaults of grade(); the course file and the roster read and
+    the adjustments' columns checked now, so that a mistake in them stops the run before it grades."""
+    course = course or late.default_path(root)
+    late_work = late.load(course, set(masters.find_masters(root))) if course else late.Course()
+    roster = roster or late_work.roster
+    if roster:
+        exports.load_roster(roster)
+    adjustments = adjustments or adjust.default_path(out)
+    if adjustments:
+        rows = adjust.read_rows(adjustments)
+        missing = [c for c in adjust.COLUMNS if rows and c not in rows[0]]
+        if missing:
+            raise GradingError(f"taller grade: {adjustments}: missing column(s) {', '.join(missing)}")
+    return {"late_work": late_work, "roster": roster, "adjustments": adjustments}
 
 
 def grade_in(tmp: Path, root: Path, submissions: Path, engine: str, out: Path, jobs: int, cell_timeout: int,
              total_timeout: float, limits: sandbox.Limits, isolate: bool, log, progress, seed: int | None,
-             regrade: bool, client, cluster_notice: str = "") -> list[dict]:
+             regrade: bool, client, cluster_notice: str = "", published: dict | None = None) -> list[dict]:
     """grade(), in the run's temporary folder tmp; client: a Dask client, or None to grade here
     (cluster_notice: what the workers said of their cgroups, cluster.connect)."""
     if not isolate:
@@ -223,9 +248,12 @@ def grade_in(tmp: Path, root: Path, submissions: Path, engine: str, out: Path, j
         rows = rows_for(notebook, questions[task.slug], run, secrets[task.slug])
         write_page(out, task.student, task.slug, feedback.render(task.student, task.slug, titles[task.slug], rows,
                                                                  time.strftime("%d/%m/%Y %H:%M"), note=note))
+        submitted = late.submitted_of(task)
         rows_of[index] = [{"student": task.student, "notebook": task.slug, "question": r.question,
-                           "score": f"{r.score:g}", "max_score": f"{r.max_score:g}", "status": r.status,
-                           "message": r.message, "seconds": run.seconds} for r in rows]
+                           "score": f"{r.score:g}", "auto_score": f"{r.score:g}", "max_score": f"{r.max_score:g}",
+                           "status": r.status, "message": r.message, "file": task.source_name,
+                           "submitted": submitted or "", "first_fix": r.first_fix or "", "seconds": run.seconds}
+                          for r in rows]
 
     done = itertools.count(1)
     if progress:
@@ -270,18 +298,24 @@ def grade_in(tmp: Path, root: Path, submissions: Path, engine: str, out: Path, j
     table = Table()
     for index in sorted(rows_of):
         table.extend(rows_of[index])
-    for r in refusals:
-        write_page(out, r.student, r.page, feedback.render_refusal(r.student, r.name, r.message_es))
-    partial = out / ".grades.csv.tmp"
-    with open(partial, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(table)
-    os.replace(partial, out / "grades.csv")  # whole or not at all, even if the run is killed here
-    report.write(out, table, {slug: {q.grade_id: q.title for q in qs} for slug, qs in questions.items()}, titles,
-                 {slug: sum(q.points for q in qs) for slug, qs in questions.items()},
-                 [(r.student, r.page, r.message_es) for r in refusals])
-    warning = out / "SIN-AISLAMIENTO.txt"
+    graded_pages = {(t.student, t.slug) for t in tasks}
+    for r in refusals:  # a graded notebook's page is not replaced: it tells of the refused file
+        if (r.student, r.page) not in graded_pages:
+            write_page(out, r.student, r.page, feedback.render_refusal(r.student, r.name, r.message_es))
+    refused_rows = [{"student": r.student, "notebook": r.page, "question": "", "score": "", "status": report.REFUSED,
+                     "message": r.message_es, "file": r.name, "submitted": late.submitted_of(r) or ""}
+                    for r in refusals]
+    options = published or {}
+    problem = None
+    try:
+        result = report.publish(out, report.Course(questions, titles), [*table, *refused_rows],
+                                date=time.strftime("%d/%m/%Y %H:%M"), isolated=isolate, **options)
+    except adjust.AdjustmentError as exc:  # the grades are kept and published without the adjustments
+        problem = exc
+        result = report.publish(out, report.Course(questions, titles), [*table, *refused_rows],
+                                date=time.strftime("%d/%m/%Y %H:%M"), isolated=isolate,
+                                **{**options, "adjustments": None})
+    warning = out / report.NO_ISOLATION
     if not isolate:
         warning.write_text("Estas notas se calcularon sin aislamiento (taller grade --no-sandbox): el código de "
                            "los estudiantes pudo leer o cambiar archivos de esta máquina.\n"
@@ -289,13 +323,24 @@ def grade_in(tmp: Path, root: Path, submissions: Path, engine: str, out: Path, j
     elif warning.exists():
         warning.unlink()
     failed = sorted({(t["student"], t["notebook"]) for t in table if t["status"] == GRADER_FAILURE})
+    refused_students = len({r.student for r in refusals})
+    failed_students = len({s for s, _ in failed})
+    missing = result.of_state(report.MISSING)
     summary = (f"[grade] {len(tasks) - len(failed)} graded, {len(refusals)} refused, {len(failed)} failed"
                + (f" ({len(reused)} taken from the ledger of an earlier run; --regrade grades them anew)"
                   if reused else "")
                + ("" if isolate else " (WITHOUT isolation: --no-sandbox)")
-               + (" (limits per process only: no cgroups)" if cgroup_notice else ""))
+               + (" (limits per process only: no cgroups)" if cgroup_notice else "")
+               + (f"; {len(refusals)} files refused, of {refused_students} students" if refusals else "")
+               + (f"; {len(failed)} notebooks failed, of {failed_students} students" if failed else "")
+               + (f"; {len(missing)} notebooks not handed in, of {len({c.student for c in missing})} students"
+                  if missing else ""))
     log(summary)
+    if problem is not None:
+        raise GradingError(f"{problem} (grades written without adjustments: fix it, then run "
+                           f"taller report {out})")
     table.refused, table.failed, table.isolated = len(refusals), len(failed), isolate
+    table.refused_students, table.failed_students = refused_students, failed_students
     table.limits_per_submission = isolate and not cgroup_notice
     return table
 
@@ -310,7 +355,4 @@ def previous_seed(out: Path, engine: str) -> int | None:
     return seed if type(seed) is int else None
 
 
-def write_page(out: Path, student: str, slug: str, text: str) -> None:
-    page = out / "feedback" / student / f"{slug}.html"
-    page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(text, encoding="utf-8")
+write_page = report.write_page

@@ -1,71 +1,351 @@
-"""The instructor's view of a graded class, written beside grades.csv by `taller grade`:
+"""Everything `taller grade` and `taller report` write from the grades (publish), with no kernel:
 
-- notas-por-estudiante.csv: one row per student, one column per notebook, and the total, ready to
-  load into a course platform (an empty cell: no notebook handed in);
-- index.html: the same table, each score linking to the student's feedback page;
-- resumen.html: per question, the share of correct answers and the most frequent failure messages;
-  a histogram of totals per notebook; the submissions that could not be graded and why.
+- grades.csv: one row per question (the automatic score, the instructor's adjustment and comment,
+  the score before and after a late penalty), and one row per notebook that was refused or not
+  handed in (question empty, its status);
+- feedback/<student>/<notebook>.html: each graded notebook's page, saying when it was adjusted by the
+  instructor or handed in late;
+- notas-por-estudiante.csv: one row per student, one column per notebook (its points, or its status:
+  rechazada, sin_entregar, fallo_corrector), the total (the status when nothing was graded), the
+  maximum and what is missing;
+- index.html: that table, each cell linking to its page;
+- resumen.html: what could not be graded (one line per student), late work, and per question the
+  share of right answers, the most frequent failure messages and a histogram of totals;
+- the exports of exports.py: *-excel.csv, moodle.csv and, with a roster, canvas.csv.
+
+Every student appears once in each: those of the submissions folder and those of the roster.
 """
 
 from __future__ import annotations
 
 import csv
 import html
+import json
+import os
+import time
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .feedback import PAGE_HEAD, STATUS_TEXT, inline_code, percentage
+from . import adjustments as adjust
+from . import exports, late, masters
+from .feedback import PAGE_HEAD, STATUS_TEXT, Row, inline_code, percentage, render
 
 TOP_MESSAGES = 3
 BINS = 10  # histogram of totals in tenths of the maximum
+CSV_COLUMNS = ["student", "notebook", "question", "score", "max_score", "status", "message", "auto_score",
+               "adjusted", "comment", "score_before_penalty", "days_late", "penalty", "submitted", "file",
+               "first_fix"]
+GRADED, REFUSED, MISSING, FAILED = "corregida", "rechazada", "sin_entregar", "fallo_corrector"
+STATE_TEXT = {REFUSED: "Rechazada", MISSING: "Sin entregar", FAILED: "Fallo del corrector"}
+NO_ISOLATION = "SIN-AISLAMIENTO.txt"
+
+
+@dataclass
+class Course:
+    """What the masters say: notebook -> its questions (in order) and its title."""
+
+    questions: dict[str, list[masters.Question]]
+    titles: dict[str, str]
+
+    @property
+    def maxima(self) -> dict[str, float]:
+        return {slug: sum(q.points for q in qs) for slug, qs in self.questions.items()}
+
+
+def course_of(root: Path) -> Course:
+    read = {slug: masters.read(path) for slug, path in masters.find_masters(root).items()}
+    return Course({s: masters.questions(nb) for s, nb in read.items()},
+                  {s: masters.notebook_title(nb) for s, nb in read.items()})
+
+
+@dataclass
+class Submission:
+    """One student's notebook as the reports show it."""
+
+    student: str
+    notebook: str
+    state: str  # GRADED, REFUSED, MISSING or FAILED
+    rows: list[dict] = field(default_factory=list)  # its rows of grades.csv
+    got: float = 0.0
+    best: float = 0.0
+    before: float = 0.0  # points before the late penalty
+    days: int = 0
+    penalty: float = 0.0
+    adjusted: int = 0  # questions adjusted by the instructor
+    reasons: list[str] = field(default_factory=list)  # why its files were refused
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Published:
+    students: list[str]
+    notebooks: list[str]
+    cells: dict[tuple[str, str], Submission]
+    refused_files: int = 0
+    others: list[Submission] = field(default_factory=list)  # refused files that name no notebook
+
+    def of_state(self, state: str) -> list[Submission]:
+        return [c for c in self.cells.values() if c.state == state]
+
+    def refused_students(self) -> set[str]:
+        return {c.student for c in self.of_state(REFUSED)} | {c.student for c in self.others}
 
 
 def totals(rows: list[dict]) -> dict[tuple[str, str], tuple[float, float]]:
-    """(student, notebook) -> (points, maximum)."""
+    """(student, notebook) -> (points, maximum), over the question rows."""
     sums: dict[tuple[str, str], tuple[float, float]] = {}
     for row in rows:
+        if not row.get("question"):
+            continue
         key = (row["student"], row["notebook"])
         got, best = sums.get(key, (0.0, 0.0))
         sums[key] = (got + float(row["score"]), best + float(row["max_score"]))
     return sums
 
 
-def write_student_table(out: Path, rows: list[dict], notebooks: list[str], maxima: dict[str, float]) -> None:
-    sums = totals(rows)
-    students = sorted({s for s, _ in sums})
+def number(value: float) -> str:
+    return f"{round(value, 4):g}"
+
+
+def read_grades(out: Path) -> list[dict]:
+    """OUT/grades.csv as written by publish (or by an older taller: score is then the automatic one)."""
+    path = Path(out) / "grades.csv"
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+    except OSError as exc:
+        raise SystemExit(f"taller report: cannot read {path}: {exc.strerror or exc}") from None
+    for row in rows:
+        if row.get("question") and not row.get("auto_score"):
+            row["auto_score"] = row["score"]
+    return rows
+
+
+def run_date(out: Path) -> str:
+    """The date of the run that graded into OUT (corrida.json), as the pages show it."""
+    try:
+        run = json.loads((Path(out) / "corrida.json").read_text(encoding="utf-8"))
+        return time.strftime("%d/%m/%Y %H:%M", time.strptime(run["date"], "%Y-%m-%d %H:%M"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return time.strftime("%d/%m/%Y %H:%M")
+
+
+def publish(out: Path, course: Course, rows: list[dict], adjustments: Path | None = None,
+            late_work: late.Course | None = None, roster: Path | None = None, date: str | None = None,
+            isolated: bool | None = None) -> Published:
+    """Write every report, page and CSV of OUT from `rows` (grades.csv's: question rows with their
+    auto_score, and the refused notebooks' rows), the instructor's adjustments and the course's late
+    policy. Checks the adjustments and the roster before it writes anything."""
+    out = Path(out)
+    late_work = late_work or late.Course()
+    isolated = not (out / NO_ISOLATION).exists() if isolated is None else isolated
+    date = date or run_date(out)
+    questions = [r for r in rows if r.get("question")]
+    refusals = [r for r in rows if not r.get("question") and r.get("status") == REFUSED]
+    graded = {(r["student"], r["notebook"]) for r in questions}
+    points = {slug: [(q.grade_id, q.points) for q in qs] for slug, qs in course.questions.items()}
+    changes = adjust.load(adjustments, graded, points) if adjustments else {}
+    roster_rows = exports.load_roster(roster) if roster else []
+    students = {r["student"] for r in rows}
+    matched = exports.match(roster_rows, students) if roster else {}
+    students = sorted(students | set(matched))
+    notebooks = sorted({n for _, n in graded} | {r["notebook"] for r in refusals if r["notebook"] in course.questions})
+
+    cells: dict[tuple[str, str], Submission] = {}
+    others: dict[tuple[str, str], Submission] = {}
+    refused_files = 0
+    for r in refusals:
+        files = [f for f in r.get("file", "").split("; ") if f] or [r["notebook"]]
+        refused_files += len(files)
+        where = cells if r["notebook"] in course.questions else others
+        cell = where.setdefault((r["student"], r["notebook"]), Submission(r["student"], r["notebook"], REFUSED))
+        cell.files += [f for f in files if f not in cell.files]
+        if r.get("message") and r["message"] not in cell.reasons:
+            cell.reasons.append(r["message"])
+    order = {slug: {q.grade_id: i for i, q in enumerate(qs)} for slug, qs in course.questions.items()}
+    for r in sorted(questions, key=lambda r: (r["student"], r["notebook"], order.get(r["notebook"], {}).get(r["question"], 0))):
+        key = (r["student"], r["notebook"])
+        cell = cells.get(key)
+        if cell is None or cell.state != GRADED:
+            # a graded notebook wins over another file of it that was refused (told on its page)
+            cell = cells[key] = Submission(*key, GRADED, reasons=cell.reasons if cell else [],
+                                           files=[r.get("file", "")] if r.get("file") else [])
+            cell.days, cell.penalty = late_work.lateness(r["notebook"], r.get("submitted"))
+        auto = float(r["auto_score"])
+        change = changes.get((*key, r["question"]))
+        before = change.score if change else auto
+        score = before * (1 - cell.penalty / 100)
+        cell.rows.append({**r, "score": number(score), "auto_score": number(auto),
+                          "adjusted": number(change.score) if change else "", "comment": change.comment if change else "",
+                          "score_before_penalty": number(before), "days_late": str(cell.days) if cell.days else "",
+                          "penalty": number(cell.penalty) if cell.penalty else ""})
+        cell.got += score
+        cell.before += before
+        cell.best += float(r["max_score"])
+        cell.adjusted += bool(change)
+        if r["status"] == FAILED and not change:
+            cell.state = FAILED
+    for student in students:
+        for n in notebooks:
+            cells.setdefault((student, n), Submission(student, n, MISSING))
+    result = Published(students, notebooks, cells, refused_files, list(others.values()))
+
+    write_grades(out, result, course)
+    for cell in cells.values():
+        if cell.rows:
+            write_page(out, cell.student, cell.notebook, page_of(cell, course, date, isolated))
+    write_student_table(out, result, course.maxima)
+    write_index(out, result, course.maxima)
+    write_summary(out, result, course)
+    exports.excel_copy(out / "grades.csv", out / "grades-excel.csv")
+    exports.excel_copy(out / "notas-por-estudiante.csv", out / "notas-por-estudiante-excel.csv")
+    grades = {s: {n: cells[(s, n)].got if cells[(s, n)].state == GRADED else None for n in notebooks}
+              for s in students}
+    exports.write_moodle(out / "moodle.csv", grades, notebooks, matched)
+    if roster:
+        columns = list(roster_rows[0]) if roster_rows else []
+        exports.write_canvas(out / "canvas.csv", grades, notebooks, course.maxima, matched, columns)
+    elif (out / "canvas.csv").exists():
+        (out / "canvas.csv").unlink()  # from an earlier roster: it would not match these grades
+    return result
+
+
+def write_grades(out: Path, result: Published, course: Course) -> None:
+    maxima = course.maxima
+    lines = []
+    for student in result.students:
+        for n in result.notebooks:
+            cell = result.cells[(student, n)]
+            if cell.rows:
+                lines += cell.rows
+            else:
+                lines.append({"student": student, "notebook": n, "question": "", "score": "",
+                              "max_score": number(maxima[n]), "status": cell.state,
+                              "message": "\n".join(cell.reasons), "file": "; ".join(cell.files)})
+        lines += [{"student": c.student, "notebook": c.notebook, "question": "", "score": "", "max_score": "",
+                   "status": REFUSED, "message": "\n".join(c.reasons), "file": "; ".join(c.files)}
+                  for c in result.others if c.student == student]
+    partial = out / ".grades.csv.tmp"
+    with open(partial, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(lines)
+    os.replace(partial, out / "grades.csv")  # whole or not at all
+
+
+def page_of(cell: Submission, course: Course, date: str, isolated: bool) -> str:
+    """The student's page of a graded notebook, with the instructor's adjustments and the late penalty."""
+    qs = {q.grade_id: (i, q) for i, q in enumerate(course.questions[cell.notebook], 1)}
+    rows = []
+    for r in cell.rows:
+        number_, q = qs.get(r["question"], (0, None))
+        message = r.get("message", "")
+        if r.get("adjusted"):
+            said = f"Ajustado por el profesor (corrección automática: {r['auto_score']} / {r['max_score']})"
+            said += f": {r['comment']}" if r.get("comment") else "."
+            message = said + (f"\n\nCorrección automática: {message}" if message else "")
+        score = float(r["score"])
+        first = int(r["first_fix"]) if str(r.get("first_fix", "")).isdigit() else 0
+        rows.append(Row(r["question"], score, float(r["max_score"]), r["status"], message, number_,
+                        q.title if q else "", first))
+    notes = [] if isolated else ["sin aislamiento"]
+    if cell.adjusted:
+        notes.append("Nota ajustada por el profesor")
+    if cell.days:
+        notes.append(late.note(cell.days, cell.penalty)
+                     + (f" (sin penalización: {number(cell.before)} / {number(cell.best)})" if cell.penalty else ""))
+    notes += [f"Otro archivo de este ejercicio no se corrigió: {reason}" for reason in cell.reasons]
+    return render(cell.student, cell.notebook, course.titles.get(cell.notebook, ""), rows, date,
+                  note=" · ".join(notes))
+
+
+def write_page(out: Path, student: str, slug: str, text: str) -> None:
+    page = out / "feedback" / student / f"{slug}.html"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(text, encoding="utf-8")
+
+
+def student_total(result: Published, student: str) -> tuple[float | None, list[Submission]]:
+    """(points of the graded notebooks, or None if none was; the notebooks not graded)."""
+    mine = [result.cells[(student, n)] for n in result.notebooks]
+    graded = [c for c in mine if c.state == GRADED]
+    return (sum(c.got for c in graded) if graded else None), [c for c in mine if c.state != GRADED]
+
+
+def write_student_table(out: Path, result: Published, maxima: dict[str, float]) -> None:
     with open(out / "notas-por-estudiante.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(["student", *notebooks, "total", "max_total"])
-        for student in students:
-            cells = [f"{sums[(student, n)][0]:g}" if (student, n) in sums else "" for n in notebooks]
-            total = sum(sums[(student, n)][0] for n in notebooks if (student, n) in sums)
-            writer.writerow([student, *cells, f"{total:g}", f"{sum(maxima.values()):g}"])
+        writer.writerow(["student", *result.notebooks, "total", "max_total", "status"])
+        for student in result.students:
+            total, missing = student_total(result, student)
+            cells = [number(c.got) if (c := result.cells[(student, n)]).state == GRADED else c.state
+                     for n in result.notebooks]
+            shown = number(total) if total is not None else "/".join(sorted({c.state for c in missing})) or MISSING
+            status = "; ".join(f"{c.notebook}: {c.state}" for c in missing)
+            status += "".join(f"; {c.notebook}: {REFUSED}" for c in result.others if c.student == student)
+            writer.writerow([student, *cells, shown, number(sum(maxima[n] for n in result.notebooks)),
+                             status.strip("; ") or "completa"])
 
 
-def write_index(out: Path, rows: list[dict], notebooks: list[str], maxima: dict[str, float],
-                refused: list[tuple[str, str, str]]) -> None:
-    sums = totals(rows)
-    students = sorted({s for s, _ in sums} | {s for s, _, _ in refused})
-    head = "".join(f"<th>{html.escape(n)}<br><small>/ {maxima[n]:g}</small></th>" for n in notebooks)
+def counts_text(result: Published) -> str:
+    """How many students, per state and per file, in Spanish."""
+    def students(n: int) -> str:
+        return "1 estudiante" if n == 1 else f"{n} estudiantes"
+
+    parts = [students(len(result.students))]
+    if result.refused_files:
+        files = "1 archivo rechazado" if result.refused_files == 1 else f"{result.refused_files} archivos rechazados"
+        parts.append(f"{files} de {students(len(result.refused_students()))}")
+    for state, words in ((FAILED, "con fallo del corrector"), (MISSING, "sin entregar")):
+        mine = result.of_state(state)
+        if mine:
+            n = len(mine)
+            parts.append(f"{n} {'cuaderno' if n == 1 else 'cuadernos'} {words} de "
+                         f"{students(len({c.student for c in mine}))}")
+    return " · ".join(parts)
+
+
+def flags(cell: Submission) -> str:
+    bits = []
+    if cell.days:
+        bits.append(f"{late.days_text(cell.days)} de retraso" + (f", −{cell.penalty:g}\u00a0%" if cell.penalty else ""))
+    if cell.adjusted:
+        bits.append("ajustada")
+    return "".join(f"<br><small>{html.escape(b)}</small>" for b in bits)
+
+
+def write_index(out: Path, result: Published, maxima: dict[str, float]) -> None:
+    head = "".join(f"<th>{html.escape(n)}<br><small>/ {maxima[n]:g}</small></th>" for n in result.notebooks)
     lines = []
-    for student in students:
+    for student in result.students:
         cells = []
-        for n in notebooks:
-            if (student, n) in sums:
-                got, best = sums[(student, n)]
-                link = f"feedback/{html.escape(student)}/{html.escape(n)}.html"
-                cells.append(f"<td><a href='{link}'>{got:g}</a> <small>({percentage(got, best)})</small></td>")
-            elif any(s == student and slug == n for s, slug, _ in refused):
-                link = f"feedback/{html.escape(student)}/{html.escape(n)}.html"
-                cells.append(f"<td><a href='{link}'>no corregida</a></td>")
+        for n in result.notebooks:
+            cell = result.cells[(student, n)]
+            link = f"feedback/{html.escape(student)}/{html.escape(n)}.html"
+            if cell.state == GRADED:
+                cells.append(f"<td><a href='{link}'>{number(cell.got)}</a> "
+                             f"<small>({percentage(cell.got, cell.best)})</small>{flags(cell)}</td>")
+            elif cell.state == MISSING:
+                cells.append(f"<td>{STATE_TEXT[MISSING]}</td>")
             else:
-                cells.append("<td>—</td>")
-        total = sum(sums[(student, n)][0] for n in notebooks if (student, n) in sums)
-        lines.append(f"<tr><td>{html.escape(student)}</td>{''.join(cells)}<td><strong>{total:g}</strong></td></tr>")
+                cells.append(f"<td><a href='{link}'>{STATE_TEXT[cell.state]}</a>{flags(cell)}</td>")
+        total, missing = student_total(result, student)
+        if total is None:
+            shown = "Sin nota: " + ", ".join(sorted({STATE_TEXT[c.state].lower() for c in missing}))
+            total_cell = f"<td><em>{html.escape(shown)}</em></td>"
+        else:
+            total_cell = f"<td><strong>{number(total)}</strong>" + (" <small>(incompleta)</small>" if missing else "") + "</td>"
+        lines.append(f"<tr><td>{html.escape(student)}</td>{''.join(cells)}{total_cell}</tr>")
     page = (PAGE_HEAD.format(title="Notas de la clase") + "<h1>Notas de la clase</h1>\n"
+            + f"<p>{html.escape(counts_text(result))}</p>\n"
             + "<p><a href='resumen.html'>Resumen por pregunta</a> · <a href='notas-por-estudiante.csv'>"
-            + "notas-por-estudiante.csv</a> · <a href='grades.csv'>grades.csv</a> (una fila por pregunta)</p>\n"
-            + f"<table><tr><th>Estudiante</th>{head}<th>Total<br><small>/ {sum(maxima.values()):g}</small></th></tr>\n"
+            + "notas-por-estudiante.csv</a> (<a href='notas-por-estudiante-excel.csv'>para Excel</a>) · "
+            + "<a href='grades.csv'>grades.csv</a> (una fila por pregunta; <a href='grades-excel.csv'>para Excel</a>) · "
+            + "<a href='moodle.csv'>moodle.csv</a>"
+            + (" · <a href='canvas.csv'>canvas.csv</a>" if (out / "canvas.csv").exists() else "") + "</p>\n"
+            + f"<table><tr><th>Estudiante</th>{head}<th>Total<br><small>/ "
+            + f"{sum(maxima[n] for n in result.notebooks):g}</small></th></tr>\n"
             + "\n".join(lines) + "\n</table></body></html>\n")
     (out / "index.html").write_text(page, encoding="utf-8")
 
@@ -86,55 +366,58 @@ def histogram(scores: list[tuple[float, float]]) -> str:
     return "<table class='hist'><tr><th>Nota</th><th>Estudiantes</th><th>n</th></tr>" + "".join(bars) + "</table>"
 
 
-def write_summary(out: Path, rows: list[dict], notebooks: list[str], titles: dict[str, dict[str, str]],
-                  notebook_titles: dict[str, str], refused: list[tuple[str, str, str]]) -> None:
+def write_summary(out: Path, result: Published, course: Course) -> None:
     parts = [PAGE_HEAD.format(title="Resumen de la clase"), "<h1>Resumen de la clase</h1>\n",
-             "<p><a href='index.html'>Notas por estudiante</a></p>\n"]
-    sums = totals(rows)
-    for n in notebooks:
-        mine = [r for r in rows if r["notebook"] == n]
-        graded = sorted({r["student"] for r in mine})
-        parts.append(f"<h2>{inline_code(notebook_titles.get(n) or n)} <small>({html.escape(n)}, "
-                     f"{len(graded)} entregas)</small></h2>\n")
+             "<p><a href='index.html'>Notas por estudiante</a></p>\n",
+             f"<p>{html.escape(counts_text(result))}</p>\n"]
+    for n in result.notebooks:
+        mine = [c for c in (result.cells[(s, n)] for s in result.students)]
+        rows = [r for c in mine for r in c.rows]
+        graded = [c for c in mine if c.state == GRADED]
+        states = Counter(c.state for c in mine)
+        said = ", ".join(f"{states[s]} {w}" for s, w in ((GRADED, "corregidas"), (FAILED, "con fallo del corrector"),
+                                                         (REFUSED, "rechazadas"), (MISSING, "sin entregar")) if states[s])
+        parts.append(f"<h2>{inline_code(course.titles.get(n) or n)} <small>({html.escape(n)}, {said})</small></h2>\n")
         parts.append("<table><tr><th>Pregunta</th><th>Correctas</th><th>Estados</th><th>Mensajes más frecuentes</th></tr>\n")
-        for number, (question, title) in enumerate(titles[n].items(), 1):
-            answers = [r for r in mine if r["question"] == question]
+        for number_, q in enumerate(course.questions[n], 1):
+            answers = [r for r in rows if r["question"] == q.grade_id]
             if not answers:
                 continue
             right = sum(r["status"] == "correcta" for r in answers)
-            states = Counter(r["status"] for r in answers if r["status"] != "correcta")
+            counted = Counter(r["status"] for r in answers if r["status"] != "correcta")
             messages = Counter(r["message"] for r in answers if r["status"] != "correcta" and r["message"])
-            state_text = "<br>".join(f"{STATUS_TEXT[s]}: {c}" for s, c in states.most_common()) or "—"
+            state_text = "<br>".join(f"{STATUS_TEXT.get(s, s)}: {c}" for s, c in counted.most_common()) or "—"
             message_text = "".join(f"<p class='msg'>{c} × {html.escape(m[:300])}</p>"
                                    for m, c in messages.most_common(TOP_MESSAGES)) or "—"
-            parts.append(f"<tr><td>{number}. {inline_code(title)}</td><td>{right} / {len(answers)} "
+            parts.append(f"<tr><td>{number_}. {inline_code(q.title)}</td><td>{right} / {len(answers)} "
                          f"({percentage(right, len(answers))})</td><td>{state_text}</td><td>{message_text}</td></tr>\n")
         parts.append("</table>\n<h3>Distribución de notas</h3>\n")
-        parts.append(histogram([sums[(s, n)] for s in graded]) + "\n")
-    failed = sorted({(r["student"], r["notebook"]) for r in rows if r["status"] == "fallo_corrector"})
+        parts.append(histogram([(c.got, c.best) for c in graded]) + "\n")
     parts.append("<h2>Entregas sin corregir</h2>\n")
-    if refused or failed:
-        parts.append("<table><tr><th>Estudiante</th><th>Cuaderno</th><th>Motivo</th></tr>\n")
-        for student, slug, reason in refused:
-            parts.append(f"<tr><td>{html.escape(student)}</td><td>{html.escape(slug)}</td>"
-                         f"<td class='msg'>{html.escape(reason)}</td></tr>\n")
-        for student, slug in failed:
-            parts.append(f"<tr><td>{html.escape(student)}</td><td>{html.escape(slug)}</td>"
-                         "<td>Fallo del corrector (no del estudiante): ver logs/</td></tr>\n")
-        parts.append("</table>\n")
+    lines = []
+    for student in result.students:
+        mine = [c for c in (result.cells[(student, n)] for n in result.notebooks) if c.state != GRADED]
+        mine += [c for c in result.others if c.student == student]
+        if not mine:
+            continue
+        what = []
+        for c in mine:
+            reason = ("Fallo del corrector (no del estudiante): ver logs/" if c.state == FAILED
+                      else " ".join(c.reasons) if c.state == REFUSED else "")
+            what.append(f"<p class='msg'><strong>{html.escape(c.notebook)}</strong>: {STATE_TEXT[c.state]}"
+                        + (f". {html.escape(reason)}" if reason else "") + "</p>")
+        lines.append(f"<tr><td>{html.escape(student)}</td><td>{''.join(what)}</td></tr>\n")
+    if lines:
+        parts.append("<table><tr><th>Estudiante</th><th>Cuadernos y motivo</th></tr>\n" + "".join(lines) + "</table>\n")
     else:
         parts.append("<p>Ninguna: se corrigieron todas las entregas.</p>\n")
+    tardy = [c for c in result.cells.values() if c.state != MISSING and c.days]
+    if tardy:
+        parts.append("<h2>Entregas con retraso</h2>\n<table><tr><th>Estudiante</th><th>Cuaderno</th>"
+                     "<th>Retraso</th><th>Penalización</th></tr>\n")
+        for c in sorted(tardy, key=lambda c: (c.student, c.notebook)):
+            parts.append(f"<tr><td>{html.escape(c.student)}</td><td>{html.escape(c.notebook)}</td>"
+                         f"<td>{late.days_text(c.days)}</td><td>{c.penalty:g}\u00a0%</td></tr>\n")
+        parts.append("</table>\n")
     parts.append("</body></html>\n")
     (out / "resumen.html").write_text("".join(parts), encoding="utf-8")
-
-
-def write(out: Path, rows: list[dict], titles: dict[str, dict[str, str]], notebook_titles: dict[str, str],
-          maxima: dict[str, float], refused: list[tuple[str, str, str]]) -> None:
-    """All three reports. titles: notebook -> {question: title}, in notebook order; refused:
-    (student, notebook, reason) of each file that was not graded."""
-    notebooks = sorted({r["notebook"] for r in rows} | {slug for _, slug, _ in refused if slug in maxima})
-    maxima = {n: maxima[n] for n in notebooks if n in maxima}
-    notebooks = [n for n in notebooks if n in maxima]
-    write_student_table(out, rows, notebooks, maxima)
-    write_index(out, rows, notebooks, maxima, refused)
-    write_summary(out, rows, notebooks, titles, notebook_titles, refused)
