@@ -453,8 +453,9 @@ def test_taller_grade_completes_with_a_deep_notebook_in_the_class(tmp_path):
     page = plain_text((out / "feedback" / "profunda" / f"{SLUG}.html").read_text(encoding="utf-8"))
     assert intake.NOT_A_NOTEBOOK["too deep"] in page
     with_class, by_itself = read_grades(out / "grades.csv"), read_grades(tmp_path / "notas-sola" / "grades.csv")
-    assert {k[0] for k in with_class} == {"honesta"}
-    assert with_class == by_itself
+    assert {k[0] for k in with_class} == {"honesta", "profunda"}  # every student has a row, the refused one too
+    assert [(r["status"], r["score"]) for k, r in with_class.items() if k[0] == "profunda"] == [("rechazada", "")]
+    assert {k: r for k, r in with_class.items() if k[0] == "honesta"} == by_itself
     scores = [float(r["score"]) for r in by_itself.values()]
     maxima = [float(r["max_score"]) for r in by_itself.values()]
     assert 0 < sum(scores) < sum(maxima)

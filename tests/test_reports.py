@@ -63,16 +63,23 @@ def test_the_student_table_adds_up_grades_csv(graded, engine):
     rows = graded[engine]["rows"].values()
     with open(out / "notas-por-estudiante.csv", encoding="utf-8") as f:
         table = list(csv.DictReader(f))
-    assert [c for c in table[0]][1:-2] == sorted(SLUGS)
+    assert [c for c in table[0]][1:-3] == sorted(SLUGS)
+    assert [c for c in table[0]][-3:] == ["total", "max_total", "status"]
     maximum = sum(q.points for slug in SLUGS for q in questions_of(slug))
     assert {r["student"] for r in table} == {r["student"] for r in rows}
     for line in table:
-        mine = [r for r in rows if r["student"] == line["student"]]
+        mine = [r for r in rows if r["student"] == line["student"] and r["question"]]
         for slug in SLUGS:
             got = [float(r["score"]) for r in mine if r["notebook"] == slug]
-            assert line[slug] == (f"{sum(got):g}" if got else ""), (line["student"], slug)
+            assert line[slug] == (f"{sum(got):g}" if got else "sin_entregar"), (line["student"], slug)
+            assert (slug in line["status"]) == (not got)
         assert float(line["total"]) == sum(float(r["score"]) for r in mine)
         assert float(line["max_total"]) == maximum
+    # a notebook not handed in is a row of grades.csv too, with its status and no score
+    handed = {(r["student"], r["notebook"]) for r in rows if r["question"]}
+    missing = {(r["student"], r["notebook"]) for r in rows if not r["question"]}
+    assert all(r["status"] == "sin_entregar" and r["score"] == "" for r in rows if not r["question"])
+    assert missing == {(s, n) for s in {s for s, _ in handed} for n in SLUGS} - handed
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -84,7 +91,7 @@ def test_the_index_links_every_page_and_the_summary_covers_every_question(graded
     assert pages <= set(links)
     assert all((out / link).exists() for link in links)
     summary = plain(out / "resumen.html")
-    students = len({r["student"] for r in graded[engine]["rows"].values() if r["notebook"] == SLUGS[0]})
+    students = len({r["student"] for r in graded[engine]["rows"].values() if r["notebook"] == SLUGS[0] and r["question"]})
     for slug in SLUGS:
         for number, q in enumerate(questions_of(slug), 1):
             assert f"{number}. {title_text(q.title)}" in summary
