@@ -100,7 +100,13 @@ def student_of(row: dict) -> str:
 def match(roster: list[dict], students) -> dict[str, dict]:
     """student -> their roster row, for the whole roster: each row goes to the submitting student
     whose folder name it holds, else to the id it names (a student with no submission)."""
-    by_key = {key(s): s for s in students}
+    by_key = {}
+    for s in sorted(students):  # the whole name first, then its parts (LMS ids: "Ana García_12345")
+        by_key.setdefault(key(s), s)
+    for s in sorted(students):
+        for part in s.split("_"):
+            if len(key(part)) >= 3:
+                by_key.setdefault(key(part), s)
     matched: dict[str, dict] = {}
     for row in roster:
         hit = next((by_key[k] for k in sorted(keys_of(row)) if k in by_key and by_key[k] not in matched), None)

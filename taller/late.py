@@ -92,11 +92,12 @@ def iso(when: dt.datetime) -> str:
 
 
 def submitted_of(item) -> str | None:
-    """When a submission came in: what the LMS archive says (intake's `submitted`), else the file's
-    modification time; None if neither is known."""
-    given = getattr(item, "submitted", None)
-    if given and parse_time(given):
-        return iso(parse_time(given))
+    """When a submission came in: what intake says (`submitted`: the LMS archive's time, or the
+    file's; None when it could not be known), and for an item without it the file's modification
+    time; None if neither is known (then it is never late)."""
+    if hasattr(item, "submitted"):
+        given = parse_time(item.submitted) if isinstance(item.submitted, str) else None
+        return iso(given) if given else None
     try:
         return iso(dt.datetime.fromtimestamp(os.lstat(item.path).st_mtime, dt.timezone.utc))
     except (OSError, AttributeError, TypeError, ValueError, OverflowError):

@@ -146,7 +146,7 @@ def test_a_roster_gives_moodle_ids_and_the_canvas_gradebook_layout(tmp_path, mon
     fake_engine(monkeypatch, tmp_path)
     folder = tmp_path / "entregas"
     hand_in(folder, "perezana", SLUGS[0])  # Canvas's archive names: lastfirst
-    hand_in(folder, "lopezbruno", SLUGS[0])
+    hand_in(folder, "López Bruno_777", SLUGS[0])  # Moodle's archive: the name, then an id
     roster = tmp_path / "roster.csv"
     roster.write_text(
         "Student,ID,SIS User ID,SIS Login ID,Section,Email address,00-conceptos (5501)\n"

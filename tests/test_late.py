@@ -58,6 +58,8 @@ def test_the_submission_time_comes_from_the_lms_else_the_file(tmp_path):
     assert late.submitted_of(task) == "2027-03-02T00:59:00Z"
     task.submitted = "2027-03-01T10:00:00+00:00"
     assert late.submitted_of(task) == "2027-03-01T10:00:00Z"
+    task.submitted = None  # intake could not know it (an archive's download time): never late
+    assert late.submitted_of(task) is None
 
 
 def test_a_late_notebook_loses_its_penalty_and_says_so(tmp_path, monkeypatch):
