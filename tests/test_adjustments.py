@@ -75,3 +75,26 @@ def test_a_wrong_row_stops_with_one_line(out, capsys, line, words):
     message = str(stop.value.code)
     assert words in message and "line 2" in message and "\n" not in message
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_taller_grade_writes_the_grades_then_names_the_wrong_adjustment(tmp_path, monkeypatch):
+    fake_engine(monkeypatch, tmp_path)
+    folder = a_class(tmp_path / "entregas")
+    out = tmp_path / "notas"
+    out.mkdir()
+    (out / "ajustes.csv").write_text(f"student,notebook,question,score,comment\nnadie,{SLUG},1,1,x\n", encoding="utf-8")
+    with pytest.raises(grade.GradingError) as stop:
+        grade.grade(ROOT, folder, "nbgrader", out, jobs=1, isolate=False, log=lambda *_: None, seed=1)
+    assert "unknown student 'nadie'" in str(stop.value) and f"taller report {out}" in str(stop.value)
+    assert ("ana", SLUG, questions_of(SLUG)[0].grade_id) in rows(out)
+
+
+def test_a_wrong_course_file_stops_before_grading(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(grade, "grade_in", lambda *a, **k: calls.append(a))
+    bad = tmp_path / "curso.toml"
+    bad.write_text('[late]\npolicy = "a veces"\n', encoding="utf-8")
+    with pytest.raises(SystemExit, match="policy"):
+        grade.grade(ROOT, a_class(tmp_path / "entregas"), "nbgrader", tmp_path / "notas", isolate=False,
+                    log=lambda *_: None, course=bad)
+    assert not calls
