@@ -4,7 +4,8 @@
   as it is: UTF-8 with a BOM, `;` between fields, a decimal comma;
 - moodle.csv: Moodle's grade import (Grades > Import > CSV file): the user's identifying fields, as
   Moodle's own grade export names them ("First name", "Last name", "ID number", "Email address", from
-  the roster; without one, "Username" holds the student's folder name), then one column per notebook
+  the roster; without one, "Username" holds the student's folder name, or "Email address" when
+  every folder is named by an email), then one column per notebook
   with its points; on import, map "Email address" to useremail (or "ID number" to useridnumber,
   "Username" to username) and each notebook column to its grade item;
 - canvas.csv, when a roster is given: Canvas's gradebook import (Grades > Import): Student, ID,
@@ -121,13 +122,14 @@ def cell(value: float | None) -> str:
 def write_moodle(path: Path, grades: dict[str, dict[str, float | None]], notebooks: list[str],
                  rows_of: dict[str, dict]) -> None:
     """grades: student -> notebook -> points (None: no grade); rows_of: student -> roster row."""
-    ids = [c for c in MOODLE_IDS if any(c in row for row in rows_of.values())] or ["Username"]
+    ids = [c for c in MOODLE_IDS if any(c in row for row in rows_of.values())]
+    own = "" if ids else "Email address" if grades and all("@" in s for s in grades) else "Username"
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow([*ids, *notebooks])
+        writer.writerow([*ids, *([own] if own else []), *notebooks])
         for student in sorted(grades):
             row = rows_of.get(student, {})
-            fields = [student if c == "Username" else row.get(c, "") for c in ids]
+            fields = [row.get(c, "") for c in ids] + ([student] if own else [])
             writer.writerow([*fields, *(cell(grades[student].get(n)) for n in notebooks)])
 
 
