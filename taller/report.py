@@ -336,7 +336,10 @@ def write_index(out: Path, result: Published, maxima: dict[str, float]) -> None:
             total_cell = f"<td><em>{html.escape(shown)}</em></td>"
         else:
             total_cell = f"<td><strong>{number(total)}</strong>" + (" <small>(incompleta)</small>" if missing else "") + "</td>"
-        lines.append(f"<tr><td>{html.escape(student)}</td>{''.join(cells)}{total_cell}</tr>")
+        extra = "".join(f"<br><small><a href='feedback/{html.escape(student)}/{html.escape(c.notebook)}.html'>"
+                        f"{html.escape(c.notebook)}: {STATE_TEXT[REFUSED].lower()}</a></small>"
+                        for c in result.others if c.student == student)  # files that name no notebook
+        lines.append(f"<tr><td>{html.escape(student)}{extra}</td>{''.join(cells)}{total_cell}</tr>")
     page = (PAGE_HEAD.format(title="Notas de la clase") + "<h1>Notas de la clase</h1>\n"
             + f"<p>{html.escape(counts_text(result))}</p>\n"
             + "<p><a href='resumen.html'>Resumen por pregunta</a> · <a href='notas-por-estudiante.csv'>"

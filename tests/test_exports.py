@@ -6,9 +6,7 @@ canvas.csv are read back."""
 from __future__ import annotations
 
 import csv
-import io
-import os
-import shutil
+import re
 
 import pytest
 
@@ -57,6 +55,7 @@ def a_class(folder):
     hand_in(folder, "dora", SLUGS[0], name=f"Copia de {SLUGS[0]}.ipynb")
     hand_in(folder, "dora", SLUGS[1], text="no soy un cuaderno")
     hand_in(folder, "eva", SLUGS[0], text="{}")
+    hand_in(folder, "eva", "tarea", name="tarea.ipynb", text="{}")  # names no exercise
     return folder
 
 
@@ -85,7 +84,7 @@ def test_every_student_is_in_every_export_once_with_their_status(graded_class):
     grades = list(csv.DictReader(open(out / "grades.csv", encoding="utf-8")))
     assert sorted({r["student"] for r in grades}) == students
     status_rows = {(r["student"], r["notebook"]): r["status"] for r in grades if not r["question"]}
-    assert status_rows == {("carla", SLUGS[1]): "sin_entregar", ("dora", SLUGS[0]): "rechazada",
+    assert status_rows == {("eva", "tarea"): "rechazada", ("carla", SLUGS[1]): "sin_entregar", ("dora", SLUGS[0]): "rechazada",
                            ("dora", SLUGS[1]): "rechazada", ("eva", SLUGS[0]): "rechazada",
                            ("eva", SLUGS[1]): "sin_entregar"}
     assert all(r["score"] == "" for r in grades if not r["question"])
@@ -102,7 +101,10 @@ def test_every_student_is_in_every_export_once_with_their_status(graded_class):
 
     index = plain_text((out / "index.html").read_text(encoding="utf-8"))
     assert "Sin nota: rechazada" in index and "Sin entregar" in index
-    assert "4 archivos rechazados de 2 estudiantes" in index  # dora: two for 00, one for 01; eva: one
+    assert "5 archivos rechazados de 2 estudiantes" in index  # dora: two for 00, one for 01; eva: two
+    links = re.findall(r"href='([^']+)'", (out / "index.html").read_text(encoding="utf-8"))
+    pages = {str(p.relative_to(out)) for p in (out / "feedback").rglob("*.html")}
+    assert "feedback/eva/tarea.html" in pages and pages <= set(links)
     summary = (out / "resumen.html").read_text(encoding="utf-8")
     unsolved = summary.split("Entregas sin corregir")[1]
     for student in ("carla", "dora", "eva"):
