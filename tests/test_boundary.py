@@ -283,7 +283,10 @@ def attacked(tmp_path_factory):
 
 
 def rows_of(result, student):
-    return {k[2]: (float(r["score"]), r["status"], r["message"]) for k, r in result["rows"].items() if k[0] == student}
+    """The rows of the notebook the student handed in (every student also has a row, without a score,
+    for each exercise they did not hand in)."""
+    return {k[2]: (float(r["score"]), r["status"], r["message"]) for k, r in result["rows"].items()
+            if k[0] == student and r["status"] != "sin_entregar"}
 
 
 def page_of(result, student, slug=SLUG):
