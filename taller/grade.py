@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 
 from . import adjustments as adjust
-from . import cgroups, engines, exports, feedback, intake, late, masters, report, sandbox
+from . import cgroups, engines, exports, feedback, intake, late, lms, masters, report, sandbox
 from .ledger import Ledger
 from .verdicts import RunResult
 
@@ -87,8 +87,8 @@ def rows_for(notebook, questions: list[masters.Question], run: RunResult, secret
 
 
 def check_paths(submissions: Path, out: Path) -> None:
-    if not submissions.is_dir():
-        raise GradingError(f"taller grade: {submissions} is not a folder of submissions")
+    if not (submissions.is_dir() or lms.is_archive(submissions)):
+        raise GradingError(f"taller grade: {submissions} is neither a folder of submissions nor a Moodle or Canvas zip")
     if out.exists() and not out.is_dir():
         raise GradingError(f"taller grade: --out {out} is a file, not a folder")
     if out.resolve().is_relative_to(submissions.resolve()):

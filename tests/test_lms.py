@@ -333,3 +333,11 @@ def test_is_archive():
 
 def test_is_archive_of_a_zip(tmp_path):
     assert lms.is_archive(make_zip(tmp_path / "e.zip", {"a": (b"x", T[0])}))
+
+
+def test_taller_grade_takes_a_zip_but_not_any_file(tmp_path):
+    from taller import grade
+    archive = make_zip(tmp_path / "e.zip", {"a": (b"x", T[0])})
+    grade.check_paths(archive, tmp_path / "notas")  # no error
+    with pytest.raises(grade.GradingError, match="neither a folder of submissions nor a Moodle or Canvas zip"):
+        grade.check_paths(RELEASES[C0], tmp_path / "notas")
