@@ -365,6 +365,10 @@ class Cgroup:
         procs = [str(folder / "cgroup.procs") for _, folder in self.folders]
         return ["/bin/sh", "-c", JOIN, "taller-join", str(len(procs)), *procs, *argv]
 
+    def procs_files(self) -> list[Path]:
+        """Each hierarchy's cgroup.procs: a process that writes "0" to it joins this cgroup."""
+        return [folder / "cgroup.procs" for _, folder in self.folders]
+
     def pids(self) -> set[int]:
         found = set()
         for _, folder in self.folders:

@@ -35,6 +35,7 @@ from pathlib import Path
 import nbformat
 
 from . import cgroups, masters, sandbox
+from .taller_engine import zygote as _zygote
 from .kernel_sandbox import KERNELSPEC
 from .verdicts import RunResult, checked, read_bounded
 
@@ -111,7 +112,9 @@ def submission_cgroup(box: sandbox.Sandbox) -> tuple[cgroups.Cgroup | None, str]
 
 
 def run_engine(box: sandbox.Sandbox, argv: list[str], cwd: Path, env: dict,
-               questions: list[masters.Question], total_timeout: float) -> RunResult:
+               questions: list[masters.Question], total_timeout: float, before=None) -> RunResult:
+    """Run the engine in its sandbox and cgroup; before(box), if given, runs once the cgroup exists
+    and returns more environment for the engine."""
     box.prepare()
     max_bytes = box.limits.output_mb * sandbox.MB
     env = {**env, "TALLER_KERNEL_TMP_BYTES": str(box.limits.tmp_mb * sandbox.MB),
@@ -120,6 +123,8 @@ def run_engine(box: sandbox.Sandbox, argv: list[str], cwd: Path, env: dict,
     start = time.perf_counter()
     box.cgroup, problem = submission_cgroup(box)
     try:
+        if before is not None:
+            env = {**env, **before(box)}
         code, log = run_limited(box, argv, cwd, env, total_timeout, max_bytes, verdict)
     finally:
         if box.cgroup is not None:
@@ -217,7 +222,31 @@ def grade_taller(spec: Path, slug: str, notebook, work: Path, slot: int, limits:
     argv = [sys.executable, "-m", "taller.taller_engine.runner", str(inside / f"{slug}.ipynb"),
             str(sandbox.WORK / "hidden.json"), str(sandbox.OUT / VERDICT), str(cell_timeout)]
     box = sandbox.Sandbox(work, slot, limits, isolate=isolate)
-    return run_engine(box, argv, inside, env, questions, total_timeout)
+    zygote = _zygote.shared() if isolate else None
+    if zygote is None:
+        return run_engine(box, argv, inside, env, questions, total_timeout)
+    imports = json.loads(spec.read_text(encoding="utf-8"))["imports"]
+    forked = []
+
+    def fork_verdict(box: sandbox.Sandbox) -> dict:
+        """A verdict process forked by the zygote with the libraries already imported, in this
+        submission's cgroup (zygote.py): the runner reaches it through TALLER_VERDICT_FD."""
+        procs = box.cgroup.procs_files() if box.cgroup is not None else []
+        try:
+            conn, number = zygote.fork(imports, procs)
+        except (OSError, EOFError, ValueError) as exc:  # the runner starts its own verdict process
+            print(f"taller: the zygote could not fork a verdict process ({exc})", file=sys.stderr)
+            return {}
+        forked.append((conn, number))
+        box.pass_fds = (conn.fileno(),)
+        return {_zygote.ENV_FD: str(conn.fileno())}
+
+    try:
+        return run_engine(box, argv, inside, env, questions, total_timeout, before=fork_verdict)
+    finally:
+        for conn, number in forked:
+            conn.close()
+            zygote.end(number)
 
 
 def hidden_spec(master, seed: int) -> dict:

@@ -280,6 +280,7 @@ class Sandbox:
     read_only: tuple[Path, ...] = ()  # folders under work that stay read-only inside (otter's tests)
     isolate: bool = True  # False only with `taller grade --no-sandbox`: run as is, WORK is work
     cgroup: object = None  # a cgroups.Cgroup the whole sandbox runs in, if this machine allows one
+    pass_fds: tuple[int, ...] = ()  # descriptors the engine inherits (the taller engine's verdict socket)
 
     @property
     def out(self) -> Path:
@@ -359,7 +360,7 @@ class Sandbox:
         if self.cgroup is not None:  # its first process joins the cgroup, then execs the sandbox
             command = self.cgroup.join_command(command)
         return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+                                stdin=subprocess.DEVNULL, start_new_session=True, pass_fds=self.pass_fds)
 
 
 def check(limits: Limits = Limits()) -> str:

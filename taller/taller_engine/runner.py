@@ -26,6 +26,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from taller import masters, sandbox
 from taller.execution import CELL_TIMEOUT, KERNEL_DIED, BoundedNotebookClient, marker
 from taller.feedback import INTERFERENCE
+from taller.taller_engine.zygote import ENV_FD
 from taller.verdicts import error_of, errors_by_grade_id, write
 
 WIRE_SOURCE = (Path(__file__).with_name("wire.py")).read_text(encoding="utf-8")
@@ -134,14 +135,16 @@ def verdict_command(listening_fd: int, isolate: bool) -> list[str]:
     return verdict_sandbox(argv) if isolate else argv
 
 
-def verdict_sandbox(argv: list[str]) -> list[str]:
+def verdict_sandbox(argv: list[str], nested_namespaces: bool = False) -> list[str]:
     """A bwrap sandbox nested in the engine's that sees the Python environment read-only and a private
     /tmp, nothing of the work folder (so it cannot write the verdict, read the hidden tests' file or
     touch the kernel's files), with no network, no process of the engine's, and no way to make more
     namespaces. It reaches the kernel only through the listening socket it inherits, and the runner
-    only through its standard input and output."""
+    only through its standard input and output. The zygote (zygote.py) runs in the same sandbox, but
+    may make namespaces (`nested_namespaces`): each verdict process it forks gets its own."""
     box = [sandbox.bwrap(), "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-net",
-           "--unshare-cgroup-try", "--disable-userns", "--die-with-parent", "--new-session",
+           "--unshare-cgroup-try", *([] if nested_namespaces else ["--disable-userns"]), "--die-with-parent",
+           "--new-session",
            "--proc", "/proc", "--dev", "/dev", "--size", str(VERDICT_TMP_BYTES), "--tmpfs", "/tmp",
            "--dir", "/tmp/home"]
     box += sandbox.bind_args(sandbox.system_args())
@@ -153,28 +156,50 @@ VERDICT_TMP_BYTES = 256 * 2**20
 
 class Verdicts:
     """The verdict process and its line protocol. The runner never decodes what the kernel sends: it
-    relays commands and reads back, from the verdict process, one checked line per question."""
+    relays commands and reads back, from the verdict process, one checked line per question.
+
+    The verdict process is either forked by the driver's zygote (zygote.py), reached through the
+    socket whose descriptor is in TALLER_VERDICT_FD, or, where there is no zygote, started here."""
 
     def __init__(self, spec: dict, listening: socket.socket, isolate: bool):
-        env = dict(os.environ)  # the runner's: set by the driver, out of the kernel's reach
-        env.update({"PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "HOME": "/tmp/home"})
-        env.pop("TALLER_KERNEL_RO", None)
-        self.proc = subprocess.Popen(verdict_command(listening.fileno(), isolate), stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, env=env, pass_fds=(listening.fileno(),),
-                                     cwd="/" if isolate else None, text=True, bufsize=1)
+        self.proc, self.conn = None, None
+        given = os.environ.pop(ENV_FD, "")
+        if given:
+            self.conn = socket.socket(fileno=int(given))
+            self.conn.set_inheritable(False)  # never the kernel's
+            try:
+                socket.send_fds(self.conn, [b"\0"], [listening.fileno()])
+            except OSError as exc:
+                raise GraderFailure(f"the zygote's verdict process is gone: {exc}") from None
+            self.writer = self.conn.makefile("w", encoding="utf-8", newline="\n")
+            self.reader = self.conn.makefile("r", encoding="utf-8", newline="\n")
+        else:
+            env = dict(os.environ)  # the runner's: set by the driver, out of the kernel's reach
+            env.update({"PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "HOME": "/tmp/home"})
+            env.pop("TALLER_KERNEL_RO", None)
+            self.proc = subprocess.Popen(verdict_command(listening.fileno(), isolate), stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, env=env, pass_fds=(listening.fileno(),),
+                                         cwd="/" if isolate else None, text=True, bufsize=1)
+            self.writer, self.reader = self.proc.stdin, self.proc.stdout
         self.send(spec)
+
+    def status(self) -> str:
+        return f"exit status {self.proc.poll()}" if self.proc is not None else "forked by the zygote"
 
     def send(self, message) -> None:
         try:
-            self.proc.stdin.write(json.dumps(message) + "\n")
-            self.proc.stdin.flush()
+            self.writer.write(json.dumps(message) + "\n")
+            self.writer.flush()
         except (BrokenPipeError, OSError) as exc:
-            raise EOFError(f"the verdict process does not read (exit status {self.proc.poll()}): {exc}") from None
+            raise EOFError(f"the verdict process does not read ({self.status()}): {exc}") from None
 
     def receive(self) -> dict:
-        line = self.proc.stdout.readline(MAX_LINE)
+        try:
+            line = self.reader.readline(MAX_LINE)
+        except OSError as exc:
+            raise EOFError(f"the verdict process cannot be read ({self.status()}): {exc}") from None
         if not line.endswith("\n"):
-            raise EOFError(f"the verdict process ended or wrote no line (exit status {self.proc.poll()})")
+            raise EOFError(f"the verdict process ended or wrote no line ({self.status()})")
         try:
             message = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -183,7 +208,25 @@ class Verdicts:
             raise EOFError("the verdict process wrote a line that is not an object")
         return message
 
+    def stop(self) -> None:
+        """Nothing more will be asked: end the verdict process now."""
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.kill()
+        elif self.conn is not None:
+            try:
+                self.conn.shutdown(socket.SHUT_RDWR)  # it reads the end; the driver kills it after
+            except OSError:
+                pass
+
     def close(self) -> None:
+        if self.proc is None:
+            for stream in (self.writer, self.reader, self.conn):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+            return
         try:
             self.proc.stdin.close()
         except OSError:
@@ -263,8 +306,8 @@ def main(notebook: str, hidden: str, out: str, cell_timeout: str) -> int:
                 continue
             passed, error = judge(verdicts, run, grade_id, index, path, lambda: stopped, state)
             questions[grade_id] = {"score": float(points[grade_id]) if passed else 0.0, "error": error}
-            if (stopped or state["interfered"]) and verdicts.proc.poll() is None:
-                verdicts.proc.kill()  # nothing more will be asked
+            if stopped or state["interfered"]:
+                verdicts.stop()  # nothing more will be asked
     verdicts.close()
     tests, answers = errors_by_grade_id(nb)
     died = stopped == KERNEL_DIED or any(e.startswith(KERNEL_DIED) for e in [*tests.values(), *answers.values()])

@@ -709,9 +709,23 @@ def main(listening_fd: str) -> int:
     listening: this process opens no file and no socket of its own."""
     protocol = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     os.dup2(2, 1)  # what the hidden code prints never mixes with the protocol
-    commands = Lines(0)
+    return serve(Lines(0), protocol, int(listening_fd))
+
+
+def serve_socket(conn: socket.socket) -> int:
+    """A verdict process forked by the zygote (zygote.py): the runner's commands and this process's
+    answers go over `conn`, which first brings the probe's listening socket (one byte, one descriptor)."""
+    _, fds, _, _ = socket.recv_fds(conn, 1, 1)
+    if len(fds) != 1:
+        return 1
+    protocol = os.fdopen(os.dup(conn.fileno()), "w", buffering=1, encoding="utf-8")
+    os.dup2(2, 1)
+    return serve(Lines(conn.fileno()), protocol, fds[0])
+
+
+def serve(commands: "Lines", protocol, listening_fd: int) -> int:
     spec = commands.read()
-    server = socket.socket(fileno=int(listening_fd))
+    server = socket.socket(fileno=listening_fd)
     seeded_generators(int(spec["seed"]))
     trusted = trusted_names(spec)
     if any("keras" in code for code in spec["questions"].values()):
