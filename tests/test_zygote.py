@@ -1,7 +1,7 @@
 """The zygote (taller_engine/zygote.py, issue 16): verdict processes forked from one process that has
 already imported the libraries. Forking must not give up what a verdict sandbox of its own gave:
 each forked verdict process is alone in its PID, user, mount, network and IPC namespaces, with a
-/tmp of its own, and can neither signal, read nor trace another one or the zygote, nor make more
+/tmp/home of its own (/tmp is read-only), and can neither signal, read nor trace another one or the zygote, nor make more
 namespaces. Where the zygote cannot be used, the runner starts its own verdict process and the
 grades are the same."""
 
@@ -43,8 +43,13 @@ for n in range(2):
     if pid == 0:
         os.close(r)
         zygote.isolate()
-        seen = {"n": n, "pid": os.getpid(), "tmp": sorted(os.listdir("/tmp"))}
-        open(f"/tmp/marca-{n}", "w").write("x")
+        seen = {"n": n, "pid": os.getpid(), "home": sorted(os.listdir("/tmp/home"))}
+        open(f"/tmp/home/marca-{n}", "w").write("x")
+        try:
+            open("/tmp/marca", "w").write("x")
+            seen["tmp_writable"] = True
+        except OSError:
+            seen["tmp_writable"] = False
         seen["unshare"] = ctypes.CDLL(None, use_errno=True).unshare(zygote.CLONE_NEWUSER)
         seen["signalled"] = []
         for target in [*forked, int(sys.argv[1])]:
@@ -76,7 +81,8 @@ def test_forked_verdict_processes_are_alone():
     assert len(children) == 2
     for child, own in zip(children, report["forked"]):
         assert child["pid"] == 1  # the first process of a PID namespace of its own
-        assert child["tmp"] == ["home"]  # a fresh /tmp: the other's marca-0 is not there
+        assert child["home"] == []  # a /tmp/home of its own: the other's marca-0 is not there
+        assert child["tmp_writable"] is False  # and the /tmp they share is read-only
         assert child["unshare"] != 0  # no more namespaces
         assert child["signalled"] == []  # neither the zygote nor the other verdict process
         assert child["interfaces"] == ["lo"]  # no network

@@ -9,7 +9,7 @@ verdict process per submission: each gets a copy of the imported libraries and n
     driver   ──socketpair──>  zygote (python -I, in a verdict sandbox: no work folder, no network,
                               read-only root; a root driver runs it as ZYGOTE_UID)
         │                        └─ fork per submission: namespaces of its own (user, PID, mount,
-        │                           network, IPC), a fresh /tmp, not dumpable
+        │                           network, IPC), a /tmp/home of its own, not dumpable
         └─ the other end of a socketpair per submission ──> the runner (TALLER_VERDICT_FD)
 
 The runner hands its child the probe's listening socket over that socketpair (SCM_RIGHTS) and then
@@ -32,11 +32,12 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 
 CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = \
     0x00020000, 0x08000000, 0x10000000, 0x20000000, 0x40000000
-MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 16384, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
 TMP_BYTES = 256 * 2**20
 ENV_FD = "TALLER_VERDICT_FD"  # the runner's end of its verdict socketpair, when the zygote made one
@@ -64,9 +65,9 @@ def _write(path: str, text: str) -> None:
 def isolate() -> None:
     """In a child just forked (one thread): new user, mount, PID, network and IPC namespaces, then one
     more fork so that the verdict process is the first process of its PID namespace: it cannot
-    signal another verdict process, has a /tmp of its own, and is not dumpable, so that its siblings
-    cannot trace it or read its memory through /proc (the zygote's, which the sandbox's /proc shows:
-    a new one cannot be mounted over bwrap's)."""
+    signal another verdict process, writes only to a /tmp/home of its own (/tmp is read-only), and
+    is not dumpable, so that its siblings cannot trace it or read its memory through /proc (the
+    zygote's, which the sandbox's /proc shows: a new one cannot be mounted over bwrap's)."""
     libc, uid, gid = _libc(), os.getuid(), os.getgid()
     _call(libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC), "unshare")
     _write("/proc/self/uid_map", f"{uid} {uid} 1")
@@ -79,9 +80,14 @@ def isolate() -> None:
         _, status = os.waitpid(pid, 0)
         os._exit(os.waitstatus_to_exitcode(status) & 0x7F)
     _call(libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0), "prctl PDEATHSIG")
-    _call(libc.mount(b"tmpfs", b"/tmp", b"tmpfs", MS_NOSUID | MS_NODEV, f"size={TMP_BYTES},mode=1777".encode()),
-          "mount /tmp")
-    os.makedirs("/tmp/home", exist_ok=True)
+    # /tmp read-only (the Python environment may live under it: a clone in /tmp), and a fresh
+    # tmpfs of its own at /tmp/home, the verdict process's HOME and TMPDIR
+    _call(libc.mount(None, b"/tmp", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, None),
+          "mount -o remount,ro /tmp")
+    _call(libc.mount(b"tmpfs", b"/tmp/home", b"tmpfs", MS_NOSUID | MS_NODEV,
+                     f"size={TMP_BYTES},mode=0700".encode()), "mount /tmp/home")
+    os.environ.update({"HOME": "/tmp/home", "TMPDIR": "/tmp/home"})
+    tempfile.tempdir = None
     _call(libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl DUMPABLE")
     _write("/proc/sys/user/max_user_namespaces", "0")  # as bwrap's --disable-userns: no more namespaces
     os.chdir("/tmp/home")
