@@ -196,6 +196,18 @@ VARIANTS = [
     kernels = [w for w in modelo.trainable_weights if "kernel" in w.path]
     return float(lam * tf.add_n([tf.reduce_sum(tf.square(k)) for k in kernels[:-1]] + [tf.constant(0.0)]))
 ''')}),
+    # the prompt fixes a float: a tensor is not one (the visible check says so)
+    dict(name="penalizacion_devuelve_un_tensor", lost=["rg-penalizacion"],
+         says={"rg-penalizacion": "debe devolver un float (por ejemplo float(...))"},
+         cells={"rg-penalizacion-sol": _penalizacion('''    import tensorflow as tf
+    kernels = [c.kernel for c in modelo.layers if isinstance(c, layers.Dense)][:-1]
+    return lam * tf.add_n([tf.reduce_sum(tf.square(k)) for k in kernels] + [tf.constant(0.0)])
+''')}),
+    # a NumPy float32 scalar is a float
+    dict(name="penalizacion_float32_de_numpy", lost=[],
+         cells={"rg-penalizacion-sol": _penalizacion('''    densas = [c for c in modelo.layers if isinstance(c, layers.Dense)]
+    return np.float32(lam) * sum((np.square(c.get_weights()[0]).sum() for c in densas[:-1]), np.float32(0))
+''')}),
     # ------------------------------------------------------------------ rg-l2
     dict(name="l2_solo_en_la_salida", lost=["rg-l2"],
          says={"rg-l2": "solo en la capa de salida"},
@@ -335,6 +347,15 @@ VARIANTS = [
          cells={"rg-comparar-sol": _comparar('''    prediccion = keras.ops.reshape(modelo(X, training=False), (-1,))
     error = prediccion - keras.ops.cast(keras.ops.convert_to_tensor(y), prediccion.dtype)
     return float(keras.ops.mean(keras.ops.square(error)))
+''')}),
+    dict(name="mse_devuelve_un_array", lost=["rg-comparar"],
+         says={"rg-comparar": "mse_modelo debe devolver un float (por ejemplo float(...)); devuelve ndarray de forma (1,)"},
+         cells={"rg-comparar-sol": _comparar('''    prediccion = modelo.predict(X, verbose=0).reshape(-1)
+    return np.mean((prediccion - y) ** 2, keepdims=True)
+''')}),
+    dict(name="mse_float64_de_numpy_sin_convertir", lost=[],
+         cells={"rg-comparar-sol": _comparar('''    prediccion = modelo.predict(X, verbose=0).reshape(-1)
+    return np.mean((prediccion - y) ** 2)
 ''')}),
     dict(name="mejor_modelo_con_el_mse_mas_alto", lost=["rg-comparar"],
          says={"rg-comparar": "devuelve 'tres'; se esperaba 'dos'"},
