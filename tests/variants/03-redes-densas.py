@@ -204,6 +204,20 @@ VARIANTS = [
                           validation_data=[X_va, y_va], verbose=0)
     return modelo, historia
 ''')}),
+    # tf data: the model may be the grader's (its construir_modelo is a spy), so tensors and datasets cross
+    dict(name="entrenar_con_tf_data", lost=[], cells={"rd-entrenar-sol": _entrenar('''    import tensorflow as tf
+    modelo = compilar_modelo(construir_modelo(X_tr.shape[1]))
+    datos = tf.data.Dataset.from_tensor_slices((X_tr, y_tr)).shuffle(len(X_tr), seed=0).batch(32)
+    validacion = tf.data.Dataset.from_tensor_slices((X_va, y_va)).batch(32)
+    historia = modelo.fit(datos, validation_data=validacion, epochs=epocas, verbose=0)
+    return modelo, historia
+''')}),
+    dict(name="entrenar_con_tensores", lost=[], cells={"rd-entrenar-sol": _entrenar('''    import tensorflow as tf
+    modelo = compilar_modelo(construir_modelo(X_tr.shape[1]))
+    historia = modelo.fit(tf.constant(X_tr), tf.constant(y_tr), batch_size=32, epochs=epocas,
+                          validation_data=(tf.constant(X_va), tf.constant(y_va)), verbose=0)
+    return modelo, historia
+''')}),
     # ------------------------------------------------------------------ rd-evaluar
     dict(name="mae_en_validacion", lost=["rd-evaluar"], says={"rd-evaluar": "parece que lo mides en el conjunto de validación"}, cells={"rd-evaluar-sol": _evaluar('''    perdida, mae = modelo.evaluate(X_val, y_val, verbose=0)
     return mae

@@ -415,6 +415,11 @@ VARIANTS = [
          says={"rr-predecir": "el enunciado pide un vector de NumPy"},
          cells={"rr-predecir-sol": _PREDECIR_DEF + '''    return modelo(X)[:, 0]
 '''}),
+    dict(name="predecir_con_un_dataset", lost=[],
+         cells={"rr-predecir-sol": _PREDECIR_DEF + '''    import tensorflow as tf
+    datos = tf.data.Dataset.from_tensor_slices(tf.convert_to_tensor(X, dtype=tf.float32)).batch(16)
+    return modelo.predict(datos, verbose=0).reshape(-1)
+'''}),
     dict(name="predecir_llamando_al_modelo", lost=[],
          cells={"rr-predecir-sol": _PREDECIR_DEF + '''    return np.asarray(modelo(X))[:, 0]
 '''}),
