@@ -108,9 +108,28 @@ VARIANTS = [
         layers.Dense(1, activation="relu"),
     ])
 ''')}),
-    dict(name="capas_ocultas_invertidas", lost=["rd-modelo"], says={"rd-modelo": "la capa 1 tiene 16 unidades"}, cells={"rd-modelo-sol": _modelo('''    return keras.Sequential([
+    dict(name="capas_ocultas_invertidas", lost=["rd-modelo"], says={"rd-modelo": "la primera capa oculta tiene 16 unidades"}, cells={"rd-modelo-sol": _modelo('''    return keras.Sequential([
         keras.Input(shape=(n_entradas,)),
         layers.Dense(16, activation="relu"),
+        layers.Dense(32, activation="relu"),
+        layers.Dense(1),
+    ])
+''')}),
+    # issue 17: what is extra or missing is said first, never as "layer N has 8 units"
+    dict(name="capa_oculta_de_mas", lost=["rd-modelo"],
+         says={"rd-modelo": "tiene de más una capa Dense(8, «relu»)"}, never_says={"rd-modelo": "tiene 8 unidades"},
+         cells={"rd-modelo-sol": _modelo('''    return keras.Sequential([
+        keras.Input(shape=(n_entradas,)),
+        layers.Dense(32, activation="relu"),
+        layers.Dense(16, activation="relu"),
+        layers.Dense(8, activation="relu"),
+        layers.Dense(1),
+    ])
+''')}),
+    dict(name="falta_la_segunda_capa_oculta", lost=["rd-modelo"],
+         says={"rd-modelo": "le falta una capa Dense(16, «relu»)"},
+         cells={"rd-modelo-sol": _modelo('''    return keras.Sequential([
+        keras.Input(shape=(n_entradas,)),
         layers.Dense(32, activation="relu"),
         layers.Dense(1),
     ])
