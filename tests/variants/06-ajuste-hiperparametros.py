@@ -156,6 +156,34 @@ VARIANTS = [
     modelo.compile(optimizer="adam", loss="mse", metrics=["mae"])
     return modelo
 ''')}),
+    # issue 17: a layer too many or too few is named first
+    dict(name="dropout_siempre", lost=["ah-construir"],
+         says={"ah-construir": "tiene de más una capa Dropout(0.2)"},
+         cells={"ah-construir-sol": _construir('''    valores = definir_espacio(hp)
+    modelo = keras.Sequential([
+        keras.Input(shape=(N_ENTRADAS,)),
+        layers.Dense(valores["unidades"], activation="relu"),
+        layers.Dropout(0.2),
+        layers.Dense(1),
+    ])
+    modelo.compile(optimizer=keras.optimizers.Adam(learning_rate=valores["tasa_aprendizaje"]),
+                   loss="mse", metrics=["mae"])
+    return modelo
+''')}),
+    dict(name="dropout_en_la_salida", lost=["ah-construir"],
+         says={"ah-construir": "donde va el Dropout hay Dense(1, activación «linear»)"},
+         cells={"ah-construir-sol": _construir('''    valores = definir_espacio(hp)
+    modelo = keras.Sequential([
+        keras.Input(shape=(N_ENTRADAS,)),
+        layers.Dense(valores["unidades"], activation="relu"),
+        layers.Dense(1),
+    ])
+    if valores["dropout"]:
+        modelo.add(layers.Dropout(0.2))
+    modelo.compile(optimizer=keras.optimizers.Adam(learning_rate=valores["tasa_aprendizaje"]),
+                   loss="mse", metrics=["mae"])
+    return modelo
+''')}),
     dict(name="construir_registra_su_propio_espacio", lost=["ah-construir"],
          says={"ah-construir": "construir_modelo(hp) registra «unidades» como"},
          cells={"ah-construir-sol": _construir('''    unidades = hp.Int("unidades", min_value=8, max_value=64, step=8)
