@@ -25,7 +25,7 @@ def taller(*args, cwd=ROOT):
 def test_a_missing_submissions_folder_is_one_line(tmp_path):
     proc = taller("grade", str(tmp_path / "no-existe"), "--out", str(tmp_path / "out"))
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
-    assert proc.stderr.strip().count("\n") == 0 and "not a folder of submissions" in proc.stderr
+    assert proc.stderr.strip().count("\n") == 0 and "neither a folder of submissions nor a Moodle or Canvas zip" in proc.stderr
 
 
 def test_an_out_that_is_a_file_is_one_line(tmp_path):
