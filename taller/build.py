@@ -232,4 +232,15 @@ def build(root: Path, slugs: list[str] | None = None, log=print) -> list[str]:
             build_autograder(root, slug, Path(tmp))
             log(f"[build] {slug}: solution (executing the reference)")
             build_solution(root, slug)
+    if chosen and not has_colab_badge(root / "release" / chosen[0] / f"{chosen[0]}.ipynb"):
+        log(NO_BADGE)
     return chosen
+
+
+NO_BADGE = ('[build] no "Abrir en Colab" badge in release/: to give students one, set c.ColabBadge.repository = '
+            '"owner/name" in nbgrader_config.py (a public GitHub repository: Colab opens a private one only for '
+            'users who grant it access to their GitHub account), build again and push')
+
+
+def has_colab_badge(release_notebook: Path) -> bool:
+    return any(cell.get("id") == "abrir-en-colab" for cell in masters.read(release_notebook).cells)

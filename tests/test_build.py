@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT, SLUGS, digest, secret_lines
-from taller import cli, masters
+from taller import build, cli, masters
 
 GENERATED = ("release", "solutions", "autograder", "examples")
 CHECKS_PASSED = "✔ Comprobaciones visibles superadas. La nota final la deciden también pruebas ocultas."
@@ -108,8 +108,9 @@ def test_autograder_zip_has_one_test_per_question(slug):
         assert {n for n in names if n.startswith("tests/")} == {f"tests/{q.grade_id}.py" for q in masters.questions(master)}
 
 
-def test_build_is_reproducible(tmp_path):
-    """A fresh build from source/ alone gives the committed files byte for byte."""
+def test_build_is_reproducible(tmp_path, capsys):
+    """A fresh build from source/ alone gives the committed files byte for byte (and, with no
+    repository set for the Colab badge, says how to get one)."""
     copy = tmp_path / "kit"
     copy.mkdir()
     for name in ("source", "tests", "nbgrader_config.py"):
@@ -121,6 +122,7 @@ def test_build_is_reproducible(tmp_path):
         cli.main(["build"])
     finally:
         os.chdir(cwd)
+    assert build.NO_BADGE in capsys.readouterr().out
     for name in GENERATED:
         assert digest(copy / name) == digest(ROOT / name), f"{name}/ differs from a fresh build: run `taller build`"
 

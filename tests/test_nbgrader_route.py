@@ -93,6 +93,8 @@ def test_a_colab_badge_appears_once_the_repository_is_set(course, tmp_path):
     assert first["cell_type"] == "markdown"
     url = f"https://colab.research.google.com/github/profe/taller-ml/blob/main/release/{slug}/{slug}.ipynb"
     assert f'href="{url}"' in "".join(first["source"]) and "Abrir en Colab" in "".join(first["source"])
+    assert build.has_colab_badge(mine / "release" / slug / f"{slug}.ipynb")  # then `taller build` reminds nothing
+    assert not build.has_colab_badge(ROOT / "release" / slug / f"{slug}.ipynb")  # as committed: it reminds
 
 
 def test_the_jupyterhub_exchange_route_on_one_machine(tmp_path):
