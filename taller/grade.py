@@ -27,6 +27,7 @@ import nbformat
 
 from . import adjustments as adjust
 from . import cgroups, engines, exports, feedback, intake, late, lms, masters, report, sandbox
+from . import __version__
 from .ledger import Ledger
 from .verdicts import RunResult
 
@@ -197,8 +198,8 @@ def grade_in(tmp: Path, root: Path, submissions: Path, engine: str, out: Path, j
     for r in refusals:
         log(r.console)
     reused = {i: run for i, run in ((i, None if regrade else book.get(k)) for i, k in enumerate(keys)) if run}
-    (out / "corrida.json").write_text(json.dumps({"engine": engine, "seed": seed, "date": time.strftime("%Y-%m-%d %H:%M")},
-                                                 indent=1) + "\n", encoding="utf-8")
+    (out / "corrida.json").write_text(json.dumps({"engine": engine, "seed": seed, "date": time.strftime("%Y-%m-%d %H:%M"),
+                                                  "version": __version__}, indent=1) + "\n", encoding="utf-8")
     prepared = {}
     for slug in sorted({t.slug for i, t in enumerate(tasks) if i not in reused}):
         try:

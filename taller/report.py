@@ -131,6 +131,22 @@ def run_date(out: Path) -> str:
         return time.strftime("%d/%m/%Y %H:%M")
 
 
+def run_line(out: Path) -> str:
+    """Which engine graded into OUT, when, with which seed and which kit (corrida.json), in one line
+    for the class pages; "" if OUT has no record of its run."""
+    try:
+        run = json.loads((Path(out) / "corrida.json").read_text(encoding="utf-8"))
+        engine = str(run["engine"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+    parts = [f"Corregido con el motor «{engine}» el {run_date(out)}"]
+    if engine == "taller" and isinstance(run.get("seed"), int):
+        parts.append(f"semilla de las entradas ocultas {run['seed']}")
+    if isinstance(run.get("version"), str):
+        parts.append(f"taller {run['version']}")
+    return " · ".join(parts)
+
+
 def publish(out: Path, course: Course, rows: list[dict], adjustments: Path | None = None,
             late_work: late.Course | None = None, roster: Path | None = None, date: str | None = None,
             isolated: bool | None = None) -> Published:
@@ -341,6 +357,7 @@ def write_index(out: Path, result: Published, maxima: dict[str, float]) -> None:
                         for c in result.others if c.student == student)  # files that name no notebook
         lines.append(f"<tr><td>{html.escape(student)}{extra}</td>{''.join(cells)}{total_cell}</tr>")
     page = (PAGE_HEAD.format(title="Notas de la clase") + "<h1>Notas de la clase</h1>\n"
+            + (f"<p><small>{html.escape(run_line(out))}</small></p>\n" if run_line(out) else "")
             + f"<p>{html.escape(counts_text(result))}</p>\n"
             + "<p><a href='resumen.html'>Resumen por pregunta</a> · <a href='notas-por-estudiante.csv'>"
             + "notas-por-estudiante.csv</a> (<a href='notas-por-estudiante-excel.csv'>para Excel</a>) · "
@@ -372,30 +389,9 @@ def histogram(scores: list[tuple[float, float]]) -> str:
 def write_summary(out: Path, result: Published, course: Course) -> None:
     parts = [PAGE_HEAD.format(title="Resumen de la clase"), "<h1>Resumen de la clase</h1>\n",
              "<p><a href='index.html'>Notas por estudiante</a></p>\n",
+             (f"<p><small>{html.escape(run_line(out))}</small></p>\n" if run_line(out) else ""),
              f"<p>{html.escape(counts_text(result))}</p>\n"]
-    for n in result.notebooks:
-        mine = [c for c in (result.cells[(s, n)] for s in result.students)]
-        rows = [r for c in mine for r in c.rows]
-        graded = [c for c in mine if c.state == GRADED]
-        states = Counter(c.state for c in mine)
-        said = ", ".join(f"{states[s]} {w}" for s, w in ((GRADED, "corregidas"), (FAILED, "con fallo del corrector"),
-                                                         (REFUSED, "rechazadas"), (MISSING, "sin entregar")) if states[s])
-        parts.append(f"<h2>{inline_code(course.titles.get(n) or n)} <small>({html.escape(n)}, {said})</small></h2>\n")
-        parts.append("<table><tr><th>Pregunta</th><th>Correctas</th><th>Estados</th><th>Mensajes más frecuentes</th></tr>\n")
-        for number_, q in enumerate(course.questions[n], 1):
-            answers = [r for r in rows if r["question"] == q.grade_id]
-            if not answers:
-                continue
-            right = sum(r["status"] == "correcta" for r in answers)
-            counted = Counter(r["status"] for r in answers if r["status"] != "correcta")
-            messages = Counter(r["message"] for r in answers if r["status"] != "correcta" and r["message"])
-            state_text = "<br>".join(f"{STATUS_TEXT.get(s, s)}: {c}" for s, c in counted.most_common()) or "—"
-            message_text = "".join(f"<p class='msg'>{c} × {html.escape(m[:300])}</p>"
-                                   for m, c in messages.most_common(TOP_MESSAGES)) or "—"
-            parts.append(f"<tr><td>{number_}. {inline_code(q.title)}</td><td>{right} / {len(answers)} "
-                         f"({percentage(right, len(answers))})</td><td>{state_text}</td><td>{message_text}</td></tr>\n")
-        parts.append("</table>\n<h3>Distribución de notas</h3>\n")
-        parts.append(histogram([(c.got, c.best) for c in graded]) + "\n")
+    # first what needs the instructor: submissions not graded, then late ones; then each exercise
     parts.append("<h2>Entregas sin corregir</h2>\n")
     lines = []
     for student in result.students:
@@ -422,5 +418,28 @@ def write_summary(out: Path, result: Published, course: Course) -> None:
             parts.append(f"<tr><td>{html.escape(c.student)}</td><td>{html.escape(c.notebook)}</td>"
                          f"<td>{late.days_text(c.days)}</td><td>{c.penalty:g}\u00a0%</td></tr>\n")
         parts.append("</table>\n")
+    for n in result.notebooks:
+        mine = [c for c in (result.cells[(s, n)] for s in result.students)]
+        rows = [r for c in mine for r in c.rows]
+        graded = [c for c in mine if c.state == GRADED]
+        states = Counter(c.state for c in mine)
+        said = ", ".join(f"{states[s]} {w}" for s, w in ((GRADED, "corregidas"), (FAILED, "con fallo del corrector"),
+                                                         (REFUSED, "rechazadas"), (MISSING, "sin entregar")) if states[s])
+        parts.append(f"<h2>{inline_code(course.titles.get(n) or n)} <small>({html.escape(n)}, {said})</small></h2>\n")
+        parts.append("<table><tr><th>Pregunta</th><th>Correctas</th><th>Estados</th><th>Mensajes más frecuentes</th></tr>\n")
+        for number_, q in enumerate(course.questions[n], 1):
+            answers = [r for r in rows if r["question"] == q.grade_id]
+            if not answers:
+                continue
+            right = sum(r["status"] == "correcta" for r in answers)
+            counted = Counter(r["status"] for r in answers if r["status"] != "correcta")
+            messages = Counter(r["message"] for r in answers if r["status"] != "correcta" and r["message"])
+            state_text = "<br>".join(f"{STATUS_TEXT.get(s, s)}: {c}" for s, c in counted.most_common()) or "—"
+            message_text = "".join(f"<p class='msg'>{c} × {html.escape(m[:300])}</p>"
+                                   for m, c in messages.most_common(TOP_MESSAGES)) or "—"
+            parts.append(f"<tr><td>{number_}. {inline_code(q.title)}</td><td>{right} / {len(answers)} "
+                         f"({percentage(right, len(answers))})</td><td>{state_text}</td><td>{message_text}</td></tr>\n")
+        parts.append("</table>\n<h3>Distribución de notas</h3>\n")
+        parts.append(histogram([(c.got, c.best) for c in graded]) + "\n")
     parts.append("</body></html>\n")
     (out / "resumen.html").write_text("".join(parts), encoding="utf-8")

@@ -6,12 +6,14 @@ canvas.csv are read back."""
 from __future__ import annotations
 
 import csv
+import json
 import re
 
 import pytest
 
 from conftest import ROOT, plain_text, questions_of
-from taller import cli, engines, grade
+import taller
+from taller import cli, engines, grade, report
 from taller.verdicts import RunResult, Verdict
 
 SLUGS = ("00-conceptos", "01-descenso-gradiente")
@@ -106,10 +108,28 @@ def test_every_student_is_in_every_export_once_with_their_status(graded_class):
     pages = {str(p.relative_to(out)) for p in (out / "feedback").rglob("*.html")}
     assert "feedback/eva/tarea.html" in pages and pages <= set(links)
     summary = (out / "resumen.html").read_text(encoding="utf-8")
-    unsolved = summary.split("Entregas sin corregir")[1]
+    unsolved = summary.split("Entregas sin corregir")[1].split("<h2>")[0]
     for student in ("carla", "dora", "eva"):
         assert unsolved.count(f"<td>{student}</td>") == 1, student
     assert "<td>ana</td>" not in unsolved
+
+
+def test_the_class_pages_say_how_they_were_graded_and_what_needs_the_instructor_first(graded_class):
+    out = graded_class["out"]
+    index = plain_text((out / "index.html").read_text(encoding="utf-8"))
+    summary = plain_text((out / "resumen.html").read_text(encoding="utf-8"))
+    line = f"Corregido con el motor «nbgrader» el {report.run_date(out)} · taller {taller.__version__}"
+    assert line in index and line in summary
+    assert "semilla" not in line  # the seed only changes the taller engine's hidden inputs
+    assert summary.index("Entregas sin corregir") < summary.index(SLUGS[0])
+
+
+def test_the_run_line_of_the_taller_engine_names_its_seed(tmp_path):
+    (tmp_path / "corrida.json").write_text(json.dumps({"engine": "taller", "seed": 77, "date": "2026-12-05 08:30",
+                                                       "version": "0.1.0"}), encoding="utf-8")
+    assert report.run_line(tmp_path) == ("Corregido con el motor «taller» el 05/12/2026 08:30 · "
+                                         "semilla de las entradas ocultas 77 · taller 0.1.0")
+    assert report.run_line(tmp_path / "nada") == ""
 
 
 def test_the_console_counts_files_and_students(graded_class):
