@@ -35,16 +35,25 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 EXECUTABLE_IN_ZIP = {"run_autograder", "setup.sh"}
 KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
 
-# What the Gradescope image installs on top of otter-grader (the same stack as pyproject.toml).
-AUTOGRADER_REQUIREMENTS = """\
-numpy>=2
-pandas>=2
-scikit-learn>=1.5
-matplotlib>=3.8
-tensorflow>=2.20,<2.22
-keras-tuner==1.4.8
-tensorboard>=2.20
-"""
+# What the Gradescope image installs on top of otter-grader: the notebooks' libraries, pinned to the
+# versions of constraints.txt (the lock the committed files were built and tested with), so the
+# autograder grades with the stack the kit was proved on.
+AUTOGRADER_PACKAGES = ("numpy", "pandas", "scikit-learn", "matplotlib", "tensorflow", "keras", "keras-tuner",
+                       "tensorboard")
+
+
+def autograder_requirements(root: Path) -> str:
+    """requirements.txt of the otter zip: each of AUTOGRADER_PACKAGES at its version in constraints.txt."""
+    pinned = {}
+    for line in (root / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        name, sep, version = line.partition("==")
+        if sep and not line.startswith("#"):
+            pinned[name.strip().lower()] = version.strip()
+    missing = [p for p in AUTOGRADER_PACKAGES if p not in pinned]
+    if missing:
+        raise SystemExit(f"constraints.txt pins no version of {', '.join(missing)}: the otter zip needs them")
+    return "".join(f"{p}=={pinned[p]}\n" for p in AUTOGRADER_PACKAGES)
+
 
 OTTER_CONFIG = {"lang": "python", "show_stdout": False, "show_hidden": False, "logo": False}
 
@@ -205,7 +214,7 @@ def build_autograder(root: Path, slug: str, work: Path) -> None:
     for question in masters.questions(nb):
         (gen / "tests" / f"{question.grade_id}.py").write_text(otter_test_file(question, master), encoding="utf-8")
     (gen / "otter_config.json").write_text(json.dumps(OTTER_CONFIG, indent=2, sort_keys=True) + "\n")
-    (gen / "requirements.txt").write_text(AUTOGRADER_REQUIREMENTS)
+    (gen / "requirements.txt").write_text(autograder_requirements(root))
     cwd = Path.cwd()
     os.chdir(gen)  # otter generate resolves test and support paths from the working directory
     try:

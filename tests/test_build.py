@@ -108,6 +108,19 @@ def test_autograder_zip_has_one_test_per_question(slug):
         assert {n for n in names if n.startswith("tests/")} == {f"tests/{q.grade_id}.py" for q in masters.questions(master)}
 
 
+@pytest.mark.parametrize("slug", SLUGS)
+def test_the_autograder_installs_the_locked_stack(slug):
+    """The otter zip's environment pins every notebook library to its version in constraints.txt."""
+    locked = dict(line.split("==", 1) for line in (ROOT / "constraints.txt").read_text().splitlines()
+                  if "==" in line and not line.startswith("#"))
+    with zipfile.ZipFile(ROOT / "autograder" / f"{slug}.zip") as z:
+        environment = z.read("environment.yml").decode()
+    pins = dict(re.findall(r"^\s*- ([A-Za-z][\w.-]*)==(\S+)$", environment, re.M))
+    for package in build.AUTOGRADER_PACKAGES:
+        assert pins.get(package) == locked[package], f"{package} in the otter zip: {pins.get(package)}"
+    assert not re.search(r"^\s*- [A-Za-z][\w.-]*\s*[<>]", environment, re.M), "a version range in the otter zip"
+
+
 def test_build_is_reproducible(tmp_path, capsys):
     """A fresh build from source/ alone gives the committed files byte for byte (and, with no
     repository set for the Colab badge, says how to get one)."""
