@@ -122,11 +122,11 @@ def test_the_autograder_installs_the_locked_stack(slug):
 
 
 def test_build_is_reproducible(tmp_path, capsys):
-    """A fresh build from source/ alone gives the committed files byte for byte (and, with no
+    """A fresh build from source/ (and the lock) alone gives the committed files byte for byte (and, with no
     repository set for the Colab badge, says how to get one)."""
     copy = tmp_path / "kit"
     copy.mkdir()
-    for name in ("source", "tests", "nbgrader_config.py"):
+    for name in ("source", "tests", "nbgrader_config.py", "constraints.txt"):
         src = ROOT / name
         shutil.copytree(src, copy / name) if src.is_dir() else shutil.copy(src, copy / name)
     cwd = Path.cwd()
