@@ -8,9 +8,13 @@
 - notas-por-estudiante.csv: one row per student, one column per notebook (its points, or its status:
   rechazada, sin_entregar, fallo_corrector), the total (the status when nothing was graded), the
   maximum and what is missing;
-- index.html: that table, each cell linking to its page;
-- resumen.html: what could not be graded (one line per student), late work, and per question the
-  share of right answers, the most frequent failure messages and a histogram of totals;
+- index.html: that table, each cell linking to its page, coloured by its share of the maximum (the
+  percentage written too), flagged when nothing was answered, questions crashed, or it came late;
+  sortable by any column (inline script: the folder opens offline);
+- resumen.html: what could not be graded (one line per student), late work, and per notebook its
+  questions ranked by share of right answers (a chart and a table), the most frequent failure
+  messages with the students who got each, and a chart of the totals;
+- graficos/*.svg: the summary's charts (charts.py);
 - the exports of exports.py: *-excel.csv, moodle.csv and, with a roster, canvas.csv.
 
 Every student appears once in each: those of the submissions folder and those of the roster.
@@ -22,6 +26,7 @@ import csv
 import html
 import json
 import os
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -183,7 +188,7 @@ def publish(out: Path, course: Course, rows: list[dict], adjustments: Path | Non
     for r in sorted(questions, key=lambda r: (r["student"], r["notebook"], order.get(r["notebook"], {}).get(r["question"], 0))):
         key = (r["student"], r["notebook"])
         cell = cells.get(key)
-        if cell is None or cell.state != GRADED:
+        if cell is None or cell.state == REFUSED:
             # a graded notebook wins over another file of it that was refused (told on its page)
             cell = cells[key] = Submission(*key, GRADED, reasons=cell.reasons if cell else [],
                                            files=[r.get("file", "")] if r.get("file") else [])
@@ -322,41 +327,129 @@ def counts_text(result: Published) -> str:
     return " · ".join(parts)
 
 
+# a score's colour by its share of the maximum; the percentage is always written next to it
+TIERS = ((0.8, "alta", "#1a7f37"), (0.5, "media", "#bf8700"), (0.0, "baja", "#cf222e"))
+LEGEND = "Verde: 80\u00a0% o más · ámbar: del 50 al 79\u00a0% · rojo: menos del 50\u00a0%"
+# states of a question that the index flags on its notebook's cell: (css class, words after "N preguntas")
+FLAGGED = {"sin_intentar": ("sin-intentar", "sin intentar"), "error": ("error", "con error"),
+           "tiempo_agotado": ("error", "con tiempo agotado"), "detenido": ("error", "sin calificar: el cuaderno se detuvo"),
+           "interferencia": ("error", "con interferencia"), "no_calificada": ("error", "sin calificar"),
+           "fallo_corrector": ("error", "con fallo del corrector")}
+SORT_KEY = {MISSING: -3, REFUSED: -2, FAILED: -1}  # below any score when a column is sorted
+CHARTS = "graficos"
+CLASS_STYLE = """body { max-width: 80rem; }
+.tabla { overflow-x: auto; max-width: 100%; margin: .5rem 0 1rem; }
+.tabla table { display: table; width: auto; min-width: 100%; }
+.tabla thead { display: table-header-group; } .tabla tbody { display: table-row-group; }
+.tabla table tr { display: table-row; border: none; margin: 0; }
+.tabla table td, .tabla table th { display: table-cell; border: 1px solid #ccc; padding: .3rem .4rem; }
+th button { font: inherit; font-weight: 600; color: inherit; background: none; border: 0; padding: 0;
+  cursor: pointer; text-align: left; }
+th[aria-sort=ascending] button::after { content: " ▲"; } th[aria-sort=descending] button::after { content: " ▼"; }
+.ordenable td:first-child, .ordenable th:first-child { position: sticky; left: 0; background: #fff; z-index: 1; }
+.alta { background: #dafbe1; } .media { background: #fff4cc; } .baja { background: #ffe3e0; }
+.estado { background: #eee; font-style: italic; }
+.flag { display: inline-block; font-size: .8rem; border: 1px solid; border-radius: .3rem; padding: 0 .3rem;
+  margin: .2rem .2rem 0 0; background: #fff; font-style: normal; }
+.flag.error { color: #b42318; } .flag.sin-intentar, .flag.sin-empezar { color: #7a4d00; }
+.flag.tarde { color: #0b4f9c; } .flag.ajustada { color: #555; }
+img.grafico { display: block; width: 100%; max-width: 36rem; height: auto; margin: .5rem 0; }
+.preguntas td:first-child { min-width: 9rem; } .preguntas td:last-child { min-width: 16rem; }
+details { margin: 0 0 .3rem; } summary { cursor: pointer; }
+"""
+SORT_SCRIPT = """<script>
+for (const table of document.querySelectorAll("table.ordenable")) {
+  const heads = [...table.tHead.rows[0].cells];
+  heads.forEach((th, i) => th.querySelector("button").addEventListener("click", () => {
+    const up = th.getAttribute("aria-sort") !== "ascending";
+    heads.forEach(h => h.removeAttribute("aria-sort"));
+    th.setAttribute("aria-sort", up ? "ascending" : "descending");
+    const key = row => row.cells[i].dataset.v;
+    const rows = [...table.tBodies[0].rows].sort((a, b) => {
+      const x = key(a), y = key(b);
+      const order = isNaN(x) || isNaN(y) ? x.localeCompare(y, "es") : x - y;
+      return up ? order : -order;
+    });
+    table.tBodies[0].append(...rows);
+  }));
+}
+</script>
+"""
+
+
+def class_head(title: str) -> str:
+    """The head of a class page: the feedback pages' style, with tables that scroll in their own box
+    (headers kept) instead of the feedback pages' one card per row on a phone."""
+    return PAGE_HEAD.format(title=title).replace("</style>", CLASS_STYLE + "</style>", 1)
+
+
+def tier(share: float) -> tuple[str, str]:
+    """(css class, colour) of a share of the maximum."""
+    return next((name, color) for low, name, color in TIERS if share >= low)
+
+
 def flags(cell: Submission) -> str:
+    """The badges of a notebook's cell: nothing answered, questions unanswered or crashed (not counting
+    those the instructor adjusted), late, adjusted."""
     bits = []
+    states = Counter(r["status"] for r in cell.rows if not r.get("adjusted"))
+    if cell.rows and states["sin_intentar"] == len(cell.rows):
+        bits.append(("sin-empezar", "sin empezar"))
+        states.pop("sin_intentar")
+    if cell.state == FAILED:
+        states.pop(FAILED, None)  # the cell says so already
+    for status, (kind, words) in FLAGGED.items():
+        if states[status]:
+            bits.append((kind, f"{states[status]} {'pregunta' if states[status] == 1 else 'preguntas'} {words}"))
     if cell.days:
-        bits.append(f"{late.days_text(cell.days)} de retraso" + (f", −{cell.penalty:g}\u00a0%" if cell.penalty else ""))
+        bits.append(("tarde", f"{late.days_text(cell.days)} de retraso"
+                     + (f", −{cell.penalty:g}\u00a0%" if cell.penalty else "")))
     if cell.adjusted:
-        bits.append("ajustada")
-    return "".join(f"<br><small>{html.escape(b)}</small>" for b in bits)
+        bits.append(("ajustada", "ajustada"))
+    return "".join(f" <span class='flag {kind}'>{html.escape(text)}</span>" for kind, text in bits)
+
+
+def page_link(student: str, notebook: str) -> str:
+    return f"feedback/{html.escape(student)}/{html.escape(notebook)}.html"
+
+
+def index_cell(cell: Submission) -> str:
+    link = page_link(cell.student, cell.notebook)
+    if cell.state == GRADED:
+        share = cell.got / cell.best if cell.best else 0.0
+        return (f"<td class='{tier(share)[0]}' data-v='{100 * share:.2f}'><a href='{link}'>{number(cell.got)}</a> "
+                f"<small>({percentage(cell.got, cell.best)})</small>{flags(cell)}</td>")
+    kind = f"estado {cell.state}"
+    if cell.state == MISSING:
+        return f"<td class='{kind}' data-v='{SORT_KEY[MISSING]}'>{STATE_TEXT[MISSING]}</td>"
+    return (f"<td class='{kind}' data-v='{SORT_KEY[cell.state]}'><a href='{link}'>{STATE_TEXT[cell.state]}</a>"
+            f"{flags(cell)}</td>")
 
 
 def write_index(out: Path, result: Published, maxima: dict[str, float]) -> None:
-    head = "".join(f"<th>{html.escape(n)}<br><small>/ {maxima[n]:g}</small></th>" for n in result.notebooks)
+    """index.html: one row per student, one column per notebook and the total; a click on a column's
+    header sorts the rows by it (a few lines of inline script: the page opens offline)."""
+    whole = sum(maxima[n] for n in result.notebooks)
+    head = "".join(f"<th scope='col'><button type='button'>{html.escape(n)}<br><small>/ {maxima[n]:g}</small>"
+                   "</button></th>" for n in result.notebooks)
     lines = []
     for student in result.students:
-        cells = []
-        for n in result.notebooks:
-            cell = result.cells[(student, n)]
-            link = f"feedback/{html.escape(student)}/{html.escape(n)}.html"
-            if cell.state == GRADED:
-                cells.append(f"<td><a href='{link}'>{number(cell.got)}</a> "
-                             f"<small>({percentage(cell.got, cell.best)})</small>{flags(cell)}</td>")
-            elif cell.state == MISSING:
-                cells.append(f"<td>{STATE_TEXT[MISSING]}</td>")
-            else:
-                cells.append(f"<td><a href='{link}'>{STATE_TEXT[cell.state]}</a>{flags(cell)}</td>")
+        cells = "".join(index_cell(result.cells[(student, n)]) for n in result.notebooks)
         total, missing = student_total(result, student)
         if total is None:
             shown = "Sin nota: " + ", ".join(sorted({STATE_TEXT[c.state].lower() for c in missing}))
-            total_cell = f"<td><em>{html.escape(shown)}</em></td>"
+            total_cell = f"<td class='estado' data-v='-1'><em>{html.escape(shown)}</em></td>"
         else:
-            total_cell = f"<td><strong>{number(total)}</strong>" + (" <small>(incompleta)</small>" if missing else "") + "</td>"
-        extra = "".join(f"<br><small><a href='feedback/{html.escape(student)}/{html.escape(c.notebook)}.html'>"
+            share = total / whole if whole else 0.0
+            total_cell = (f"<td class='{tier(share)[0]}' data-v='{total:.4f}'><strong>{number(total)}</strong> "
+                          f"<small>({percentage(total, whole)})</small>"
+                          + (" <span class='flag'>incompleta</span>" if missing else "") + "</td>")
+        extra = "".join(f"<br><small><a href='{page_link(student, c.notebook)}'>"
                         f"{html.escape(c.notebook)}: {STATE_TEXT[REFUSED].lower()}</a></small>"
                         for c in result.others if c.student == student)  # files that name no notebook
-        lines.append(f"<tr><td>{html.escape(student)}{extra}</td>{''.join(cells)}{total_cell}</tr>")
-    page = (PAGE_HEAD.format(title="Notas de la clase") + "<h1>Notas de la clase</h1>\n"
+        lines.append(f"<tr><td data-v='{html.escape(student)}'>{html.escape(student)}{extra}</td>"
+                     f"{cells}{total_cell}</tr>")
+    page = (class_head("Notas de la clase") + "<h1>Notas de la clase</h1>\n"
             + (f"<p><small>{html.escape(run_line(out))}</small></p>\n" if run_line(out) else "")
             + f"<p>{html.escape(counts_text(result))}</p>\n"
             + "<p><a href='resumen.html'>Resumen por pregunta</a> · <a href='notas-por-estudiante.csv'>"
@@ -364,30 +457,96 @@ def write_index(out: Path, result: Published, maxima: dict[str, float]) -> None:
             + "<a href='grades.csv'>grades.csv</a> (una fila por pregunta; <a href='grades-excel.csv'>para Excel</a>) · "
             + "<a href='moodle.csv'>moodle.csv</a>"
             + (" · <a href='canvas.csv'>canvas.csv</a>" if (out / "canvas.csv").exists() else "") + "</p>\n"
-            + f"<table><tr><th>Estudiante</th>{head}<th>Total<br><small>/ "
-            + f"{sum(maxima[n] for n in result.notebooks):g}</small></th></tr>\n"
-            + "\n".join(lines) + "\n</table></body></html>\n")
+            + f"<p><small>Pulsa el título de una columna para ordenar por ella. {LEGEND}.</small></p>\n"
+            + "<div class='tabla'><table class='ordenable'>\n<thead><tr><th scope='col' aria-sort='ascending'>"
+            + f"<button type='button'>Estudiante</button></th>{head}<th scope='col'><button type='button'>Total<br>"
+            + f"<small>/ {whole:g}</small></button></th></tr></thead>\n<tbody>\n"
+            + "\n".join(lines) + "\n</tbody></table></div>\n" + SORT_SCRIPT + "</body></html>\n")
     (out / "index.html").write_text(page, encoding="utf-8")
 
 
-def histogram(scores: list[tuple[float, float]]) -> str:
-    """Totals of one notebook in tenths of the maximum, as horizontal bars."""
+def plain_title(title: str) -> str:
+    """A question's title as the page shows it, without markup (for a chart's labels)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", inline_code(title)))
+
+
+def short(text: str, width: int = 44) -> str:
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
+def histogram(scores: list[tuple[float, float]]) -> tuple[list[int], list[str]]:
+    """Totals of one notebook counted in tenths of the maximum: (counts, labels of the ranges)."""
     counts = [0] * BINS
     for got, best in scores:
         counts[min(BINS - 1, int(BINS * got / best)) if best else 0] += 1
-    most = max(counts) or 1
-    bars = []
-    for i, count in enumerate(counts):
-        low, high = 100 * i // BINS, 100 * (i + 1) // BINS
-        label = f"{low}–{high} %"
-        width = 100 * count / most
-        bars.append(f"<tr><td>{label}</td><td><div style='background:#4c78a8;height:1rem;width:{width:.0f}%'></div></td>"
-                    f"<td>{count}</td></tr>")
-    return "<table class='hist'><tr><th>Nota</th><th>Estudiantes</th><th>n</th></tr>" + "".join(bars) + "</table>"
+    return counts, [f"{100 * i // BINS}–{100 * (i + 1) // BINS}" for i in range(BINS)]
+
+
+@dataclass
+class Asked:
+    """One question of a notebook as the summary shows it: how many got it right, of how many."""
+
+    number: int
+    question: masters.Question
+    answers: list[dict]
+
+    @property
+    def right(self) -> int:
+        return sum(r["status"] == "correcta" for r in self.answers)
+
+    @property
+    def share(self) -> float:
+        return self.right / len(self.answers)
+
+
+def ranked(result: Published, course: Course, notebook: str) -> list[Asked]:
+    """The notebook's answered questions, from the fewest right answers to the most (ties in the
+    notebook's order)."""
+    rows = [r for s in result.students for r in result.cells[(s, notebook)].rows]
+    asked = [Asked(i, q, [r for r in rows if r["question"] == q.grade_id])
+             for i, q in enumerate(course.questions[notebook], 1)]
+    return sorted((a for a in asked if a.answers), key=lambda a: (a.share, a.number))
+
+
+def messages_cell(asked: Asked, notebook: str) -> str:
+    """The most frequent failure messages, each opening to the students who got it (links to their pages)."""
+    who: dict[str, list[str]] = {}
+    for r in asked.answers:
+        if r["status"] != "correcta" and r["message"]:
+            who.setdefault(r["message"], []).append(r["student"])
+    top = sorted(who.items(), key=lambda item: -len(item[1]))[:TOP_MESSAGES]
+    return "".join(f"<details><summary class='msg'>{len(students)} × {html.escape(message[:300])}</summary>"
+                   + ", ".join(f"<a href='{page_link(s, notebook)}'>{html.escape(s)}</a>" for s in students)
+                   + "</details>" for message, students in top) or "—"
+
+
+def draw_charts(out: Path, result: Published, course: Course) -> dict[str, tuple[str, str]]:
+    """Each notebook's ranking of questions and histogram of totals as OUT/graficos/*.svg (charts made
+    by an earlier run that are no longer drawn are removed); notebook -> their paths relative to OUT."""
+    from . import charts  # matplotlib is loaded only when a summary is written
+
+    drawn = {}
+    for n in result.notebooks:
+        questions, graded = ranked(result, course, n), [c for s in result.students
+                                                        if (c := result.cells[(s, n)]).state == GRADED]
+        if not questions:
+            continue
+        names = (f"{CHARTS}/{n}-aciertos.svg", f"{CHARTS}/{n}-notas.svg")
+        charts.ranking(out / names[0], [short(f"{a.number}. {plain_title(a.question.title)}") for a in questions],
+                       [a.share for a in questions], [tier(a.share)[1] for a in questions])
+        counts, labels = histogram([(c.got, c.best) for c in graded])
+        charts.histogram(out / names[1], counts, labels, [tier((i + 0.5) / BINS)[1] for i in range(BINS)])
+        drawn[n] = names
+    kept = {out / name for names in drawn.values() for name in names}
+    for old in (out / CHARTS).glob("*.svg") if (out / CHARTS).is_dir() else []:
+        if old not in kept:
+            old.unlink()
+    return drawn
 
 
 def write_summary(out: Path, result: Published, course: Course) -> None:
-    parts = [PAGE_HEAD.format(title="Resumen de la clase"), "<h1>Resumen de la clase</h1>\n",
+    charts = draw_charts(out, result, course)
+    parts = [class_head("Resumen de la clase"), "<h1>Resumen de la clase</h1>\n",
              "<p><a href='index.html'>Notas por estudiante</a></p>\n",
              (f"<p><small>{html.escape(run_line(out))}</small></p>\n" if run_line(out) else ""),
              f"<p>{html.escape(counts_text(result))}</p>\n"]
@@ -401,45 +560,54 @@ def write_summary(out: Path, result: Published, course: Course) -> None:
             continue
         what = []
         for c in mine:
-            reason = ("Fallo del corrector (no del estudiante): ver logs/" if c.state == FAILED
+            reason = ("No es un fallo del estudiante: ver logs/" if c.state == FAILED
                       else " ".join(c.reasons) if c.state == REFUSED else "")
             what.append(f"<p class='msg'><strong>{html.escape(c.notebook)}</strong>: {STATE_TEXT[c.state]}"
                         + (f". {html.escape(reason)}" if reason else "") + "</p>")
         lines.append(f"<tr><td>{html.escape(student)}</td><td>{''.join(what)}</td></tr>\n")
     if lines:
-        parts.append("<table><tr><th>Estudiante</th><th>Cuadernos y motivo</th></tr>\n" + "".join(lines) + "</table>\n")
+        parts.append("<div class='tabla'><table><thead><tr><th>Estudiante</th><th>Cuadernos y motivo</th></tr></thead>\n"
+                     "<tbody>\n" + "".join(lines) + "</tbody></table></div>\n")
     else:
         parts.append("<p>Ninguna: se corrigieron todas las entregas.</p>\n")
     tardy = [c for c in result.cells.values() if c.state != MISSING and c.days]
     if tardy:
-        parts.append("<h2>Entregas con retraso</h2>\n<table><tr><th>Estudiante</th><th>Cuaderno</th>"
-                     "<th>Retraso</th><th>Penalización</th></tr>\n")
+        parts.append("<h2>Entregas con retraso</h2>\n<div class='tabla'><table><thead><tr><th>Estudiante</th>"
+                     "<th>Cuaderno</th><th>Retraso</th><th>Penalización</th></tr></thead>\n<tbody>\n")
         for c in sorted(tardy, key=lambda c: (c.student, c.notebook)):
             parts.append(f"<tr><td>{html.escape(c.student)}</td><td>{html.escape(c.notebook)}</td>"
                          f"<td>{late.days_text(c.days)}</td><td>{c.penalty:g}\u00a0%</td></tr>\n")
-        parts.append("</table>\n")
+        parts.append("</tbody></table></div>\n")
     for n in result.notebooks:
-        mine = [c for c in (result.cells[(s, n)] for s in result.students)]
-        rows = [r for c in mine for r in c.rows]
+        mine = [result.cells[(s, n)] for s in result.students]
         graded = [c for c in mine if c.state == GRADED]
         states = Counter(c.state for c in mine)
         said = ", ".join(f"{states[s]} {w}" for s, w in ((GRADED, "corregidas"), (FAILED, "con fallo del corrector"),
                                                          (REFUSED, "rechazadas"), (MISSING, "sin entregar")) if states[s])
-        parts.append(f"<h2>{inline_code(course.titles.get(n) or n)} <small>({html.escape(n)}, {said})</small></h2>\n")
-        parts.append("<table><tr><th>Pregunta</th><th>Correctas</th><th>Estados</th><th>Mensajes más frecuentes</th></tr>\n")
-        for number_, q in enumerate(course.questions[n], 1):
-            answers = [r for r in rows if r["question"] == q.grade_id]
-            if not answers:
-                continue
-            right = sum(r["status"] == "correcta" for r in answers)
-            counted = Counter(r["status"] for r in answers if r["status"] != "correcta")
-            messages = Counter(r["message"] for r in answers if r["status"] != "correcta" and r["message"])
+        parts.append(f"<section id='{html.escape(n)}'>\n<h2>{inline_code(course.titles.get(n) or n)} "
+                     f"<small>({html.escape(n)}, {said})</small></h2>\n")
+        questions = ranked(result, course, n)
+        if n in charts:
+            alt = "; ".join(f"{a.number}. {plain_title(a.question.title)}: {percentage(a.right, len(a.answers))}"
+                            for a in questions)
+            parts.append("<h3>Preguntas, de menos a más respuestas correctas</h3>\n"
+                         f"<img class='grafico' src='{charts[n][0]}' alt='{html.escape(alt)}'>\n")
+        parts.append("<div class='tabla'><table class='preguntas'><thead><tr><th>Pregunta</th><th>Correctas</th>"
+                     "<th>Estados</th><th>Mensajes más frecuentes</th></tr></thead>\n<tbody>\n")
+        for a in questions:
+            counted = Counter(r["status"] for r in a.answers if r["status"] != "correcta")
             state_text = "<br>".join(f"{STATUS_TEXT.get(s, s)}: {c}" for s, c in counted.most_common()) or "—"
-            message_text = "".join(f"<p class='msg'>{c} × {html.escape(m[:300])}</p>"
-                                   for m, c in messages.most_common(TOP_MESSAGES)) or "—"
-            parts.append(f"<tr><td>{number_}. {inline_code(q.title)}</td><td>{right} / {len(answers)} "
-                         f"({percentage(right, len(answers))})</td><td>{state_text}</td><td>{message_text}</td></tr>\n")
-        parts.append("</table>\n<h3>Distribución de notas</h3>\n")
-        parts.append(histogram([(c.got, c.best) for c in graded]) + "\n")
+            parts.append(f"<tr class='{tier(a.share)[0]}' data-pregunta='{a.number}'><td>{a.number}. "
+                         f"{inline_code(a.question.title)}</td><td>{a.right} / {len(a.answers)} "
+                         f"({percentage(a.right, len(a.answers))})</td><td>{state_text}</td>"
+                         f"<td>{messages_cell(a, n)}</td></tr>\n")
+        parts.append("</tbody></table></div>\n<h3>Distribución de notas</h3>\n")
+        if n in charts:
+            counts, labels = histogram([(c.got, c.best) for c in graded])
+            alt = "Estudiantes por nota: " + "; ".join(f"{label}\u00a0%: {count}" for label, count in zip(labels, counts))
+            parts.append(f"<img class='grafico' src='{charts[n][1]}' alt='{html.escape(alt)}'>\n")
+        else:
+            parts.append("<p>Ninguna entrega corregida.</p>\n")
+        parts.append("</section>\n")
     parts.append("</body></html>\n")
     (out / "resumen.html").write_text("".join(parts), encoding="utf-8")
