@@ -190,6 +190,7 @@ def from_answer(answer, questions: list[masters.Question]) -> RunResult:
         return RunResult(failure="the worker's answer is not an object")
     failure = data.get("failure") if isinstance(data.get("failure"), str) else "the worker's answer is malformed"
     verdict = {"questions": data.get("verdicts"), "answer_errors": data.get("answer_errors"),
+               "answer_tracebacks": data.get("answer_tracebacks"),
                "timed_out": data.get("timed_out"), "kernel_died": data.get("kernel_died")}
     result = checked(json.dumps(verdict).encode(), questions)
     if failure:

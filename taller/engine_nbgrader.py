@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 
 from taller.execution import KERNEL_DIED, bound_outputs, survive_kernel_death
-from taller.verdicts import errors_by_grade_id, write
+from taller.verdicts import answer_tracebacks, errors_by_grade_id, write
 
 STUDENT = "alumno"
 
@@ -35,6 +35,7 @@ def main(slug: str, cell_timeout: str, out: str) -> int:
     if graded.exists():
         nb = nbformat.read(str(graded), as_version=4)
         errors, verdict["answer_errors"] = errors_by_grade_id(nb)
+        verdict["answer_tracebacks"] = answer_tracebacks(nb)
         verdict["kernel_died"] = any(e.startswith(KERNEL_DIED) for e in [*errors.values(), *verdict["answer_errors"].values()])
         from nbgrader.api import Gradebook, MissingEntry
 

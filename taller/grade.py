@@ -73,13 +73,15 @@ def rows_for(notebook, questions: list[masters.Question], run: RunResult, secret
         graded = verdict is not None
         score = verdict.score if graded else 0.0
         error = verdict.error if graded else ""
-        answer_error = next((run.answer_errors[i] for i in q.solution_ids if i in run.answer_errors), "")
+        answer_id = next((i for i in q.solution_ids if i in run.answer_errors), "")
+        answer_error = run.answer_errors.get(answer_id, "")
         if run.failure and not graded:
             status = GRADER_FAILURE
         else:
             status = feedback.status_of(score, q.points, error, stub_left(notebook, q), run.timed_out, graded,
                                         answer_error, run.kernel_died)
-        message = scrubbed(feedback.student_message(status, error, answer_error), secrets)
+        message = scrubbed(feedback.student_message(status, error, answer_error,
+                                                    run.answer_tracebacks.get(answer_id)), secrets)
         first_fix = crashed if crashed and status in ("incorrecta", "error", "no_calificada") else 0
         rows.append(feedback.Row(q.grade_id, score, q.points, status, message, number, q.title, first_fix))
         if answer_error and status == "error" and not crashed:

@@ -21,7 +21,7 @@ import nbconvert.preprocessors
 import nbformat
 
 from taller.execution import CELL_TIMEOUT, KERNEL_DIED, bound_outputs, survive_kernel_death
-from taller.verdicts import errors_by_grade_id, write
+from taller.verdicts import answer_tracebacks, errors_by_grade_id, write
 
 
 def with_cell_timeout(seconds: int):
@@ -120,7 +120,8 @@ def main(notebook: str, tests_dir: str, out: str, cell_timeout: str) -> int:
             questions[name]["error"] = error
         elif name not in questions and error.startswith((KERNEL_DIED, CELL_TIMEOUT["ename"])):
             questions[name] = {"score": 0, "possible": 0, "error": error}
-    write(out, {"questions": questions, "answer_errors": answers, "kernel_died": died})
+    write(out, {"questions": questions, "answer_errors": answers, "kernel_died": died,
+                "answer_tracebacks": answer_tracebacks(results.notebook)})
     return 0
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from . import masters
 
 MAX_TEXT = 2000  # characters kept of any message that comes from the sandbox
+MAX_TRACEBACK_LINES = 40  # lines kept of an answer cell's traceback (its last ones: where it stopped)
 
 
 @dataclass
@@ -27,6 +28,9 @@ class Verdict:
 class RunResult:
     verdicts: dict[str, Verdict] = field(default_factory=dict)
     answer_errors: dict[str, str] = field(default_factory=dict)  # solution grade_id -> "Type: message"
+    # solution grade_id -> the traceback lines of that error: only to name the line of the student's
+    # cell on the page (explain.student_line), never read for a score
+    answer_tracebacks: dict[str, list[str]] = field(default_factory=dict)
     timed_out: bool = False
     kernel_died: bool = False
     failure: str = ""  # the grader failed (not the student's code): no verdict could be read
@@ -43,6 +47,26 @@ def error_of(outputs) -> str:
     errors = [out for out in outputs if out.get("output_type") == "error"]
     errors.sort(key=lambda out: out.get("ename") not in MARKERS)
     return f"{errors[0].get('ename', '')}: {errors[0].get('evalue', '')}".strip() if errors else ""
+
+
+def traceback_of(outputs) -> list[str]:
+    """The traceback lines of the error error_of names (empty if there is none)."""
+    errors = [out for out in outputs if out.get("output_type") == "error"]
+    errors.sort(key=lambda out: out.get("ename") not in MARKERS)
+    lines = errors[0].get("traceback") if errors else None
+    return [str(line) for line in lines][-MAX_TRACEBACK_LINES:] if isinstance(lines, list) else []
+
+
+def answer_tracebacks(nb) -> dict[str, list[str]]:
+    """From an executed notebook: the traceback of each answer cell that ended in an error, by grade_id."""
+    found = {}
+    for cell in nb.cells:
+        grade_id = masters.nbgrader_meta(cell).get("grade_id")
+        if grade_id and cell.cell_type == "code" and masters.is_solution_cell(cell):
+            lines = traceback_of(cell.get("outputs", []))
+            if lines:
+                found[grade_id] = lines
+    return found
 
 
 def errors_by_grade_id(nb) -> tuple[dict[str, str], dict[str, str]]:
@@ -119,6 +143,11 @@ def checked(raw: bytes | None, questions: list[masters.Question]) -> RunResult:
     errors = data.get("answer_errors")
     if isinstance(errors, dict):
         result.answer_errors = {k: text(v) for k, v in errors.items() if k in answers}
+    tracebacks = data.get("answer_tracebacks")
+    if isinstance(tracebacks, dict):
+        result.answer_tracebacks = {k: [text(line) for line in v[-MAX_TRACEBACK_LINES:]]
+                                    for k, v in tracebacks.items()
+                                    if k in result.answer_errors and isinstance(v, list)}
     result.timed_out = data.get("timed_out") is True
     result.kernel_died = data.get("kernel_died") is True
     return result

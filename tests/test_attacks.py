@@ -12,6 +12,7 @@ edited, a kernel that does not exist.
 from __future__ import annotations
 
 import copy
+import json
 import os
 import time
 from pathlib import Path
@@ -230,3 +231,20 @@ def test_a_forged_verdict_keeps_only_the_masters_questions_within_their_points()
     assert run.verdicts[qs[1].grade_id].score == qs[1].points
     assert "inventada" not in run.verdicts and qs[2].grade_id not in run.verdicts
     assert len(run.problems) == 2
+
+
+def test_a_forged_traceback_is_text_for_a_known_crashed_answer_only():
+    """Tracebacks cross only to name a line on the page: strings, bounded, of answers that crashed."""
+    from taller.verdicts import MAX_TEXT, MAX_TRACEBACK_LINES, checked
+
+    qs = questions_of(SLUG)
+    crashed, other = qs[0].solution_ids[0], qs[1].solution_ids[0]
+    raw = json.dumps({"questions": {}, "answer_errors": {crashed: "NameError: x"},
+                      "answer_tracebacks": {crashed: ["y" * 10 * MAX_TEXT, {"no": "texto"}] + ["l"] * 500,
+                                            other: ["Cell In[3], line 1"], "inventada": ["a"]}}).encode()
+    run = checked(raw, qs)
+    assert set(run.answer_tracebacks) == {crashed}
+    lines = run.answer_tracebacks[crashed]
+    assert len(lines) == MAX_TRACEBACK_LINES and all(isinstance(line, str) and len(line) <= MAX_TEXT for line in lines)
+    assert checked(json.dumps({"questions": {}, "answer_errors": {crashed: "E: x"},
+                               "answer_tracebacks": {crashed: "no es una lista"}}).encode(), qs).answer_tracebacks == {}

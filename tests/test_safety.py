@@ -116,3 +116,12 @@ def test_a_crashing_answer_cell_is_named_in_the_feedback(graded, engine, slug):
     assert float(row["score"]) == 0 and row["status"] == "error"
     page = (graded[engine]["out"] / "feedback" / "con-errata" / f"{slug}.html").read_text(encoding="utf-8")
     assert "Tu celda de respuesta terminó con un error" in page and "variable_que_no_existe" in page
+    assert "terminó con un error en la línea 1 (`resultado = variable_que_no_existe + 1" in row["message"], row["message"]
+
+
+@pytest.mark.parametrize("slug", CRASH_SLUGS)
+def test_the_taller_engine_names_the_line_of_a_crashing_answer_cell(graded_taller, slug):
+    first = questions_of(slug)[0]
+    row = graded_taller["rows"][("con-errata", slug, first.grade_id)]
+    assert float(row["score"]) == 0 and row["status"] == "error"
+    assert "terminó con un error en la línea 1 (`resultado = variable_que_no_existe + 1" in row["message"], row["message"]

@@ -27,7 +27,7 @@ from taller import masters, sandbox
 from taller.execution import CELL_TIMEOUT, KERNEL_DIED, BoundedNotebookClient, marker
 from taller.feedback import INTERFERENCE
 from taller.taller_engine.zygote import ENV_FD
-from taller.verdicts import error_of, errors_by_grade_id, write
+from taller.verdicts import answer_tracebacks, error_of, errors_by_grade_id, write
 
 WIRE_SOURCE = (Path(__file__).with_name("wire.py")).read_text(encoding="utf-8")
 PROBE_SOURCE = (Path(__file__).with_name("probe.py")).read_text(encoding="utf-8")
@@ -311,7 +311,8 @@ def main(notebook: str, hidden: str, out: str, cell_timeout: str) -> int:
     verdicts.close()
     tests, answers = errors_by_grade_id(nb)
     died = stopped == KERNEL_DIED or any(e.startswith(KERNEL_DIED) for e in [*tests.values(), *answers.values()])
-    write(out, {"questions": questions, "answer_errors": answers, "kernel_died": died})
+    write(out, {"questions": questions, "answer_errors": answers, "kernel_died": died,
+                "answer_tracebacks": answer_tracebacks(nb)})
     return 0
 
 
