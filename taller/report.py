@@ -353,7 +353,7 @@ th[aria-sort=ascending] button::after { content: " ▲"; } th[aria-sort=descendi
   margin: .2rem .2rem 0 0; background: #fff; font-style: normal; }
 .flag.error { color: #b42318; } .flag.sin-intentar, .flag.sin-empezar { color: #7a4d00; }
 .flag.tarde { color: #0b4f9c; } .flag.ajustada { color: #555; }
-img.grafico { display: block; width: 100%; max-width: 36rem; height: auto; margin: .5rem 0; }
+img.grafico { display: block; max-width: 100%; height: auto; margin: .5rem 0; }
 .preguntas td:first-child { min-width: 9rem; } .preguntas td:last-child { min-width: 16rem; }
 details { margin: 0 0 .3rem; } summary { cursor: pointer; }
 """
