@@ -22,12 +22,14 @@ c.ClearSolutions.text_stub = "ESCRIBE TU RESPUESTA AQUÍ"
 c.Execute.timeout = 300
 c.Execute.interrupt_on_timeout = True
 
-# Same release from every route: nbgrader's own steps, then otter's per-question metadata.
+# Same release from every route: nbgrader's own steps, then otter's per-question metadata, then
+# check cells collapsed under a title, a failed check shown as one ✘ line (taller/student_checks.py).
 # (`taller build` runs this same generate_assignment; formgrader's Generate button does too.)
 from nbgrader.converters import GenerateAssignment, GenerateFeedback  # noqa: E402
 
 c.GenerateAssignment.preprocessors = [*GenerateAssignment.class_traits()["preprocessors"].default(),
-                                      "taller.nbgrader_hooks.TagOtterChecks", "taller.nbgrader_hooks.ColabBadge"]
+                                      "taller.nbgrader_hooks.TagOtterChecks", "taller.nbgrader_hooks.ColabBadge",
+                                      "taller.student_checks.OneLineChecks"]
 
 # "Abrir en Colab" badges: set the course's GitHub repository ("owner/name") once, then `taller build`.
 # Students then open release/<slug>/<slug>.ipynb of that branch on Colab. Empty: no badge.
