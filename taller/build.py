@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -150,8 +151,7 @@ def build_solution(root: Path, slug: str) -> None:
     shutil.copytree(root / "source" / slug, out_dir,
                     ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints", "__pycache__"))
     try:
-        with inline_figures():
-            execute(nb, out_dir)
+        execute(nb, out_dir)  # under inline_figures(), which build() holds
     except Exception as exc:  # the reference must pass its own tests: say which cell did not
         raise RuntimeError(f"the reference solution of {slug} does not pass its own tests:\n{exc}") from exc
     for cell in nb.cells:
@@ -238,9 +238,11 @@ def build(root: Path, slugs: list[str] | None = None, log=print) -> list[str]:
             log(f"[build] {slug}: release")
             build_release(root, slug, Path(tmp))
             log(f"[build] {slug}: autograder")
-            build_autograder(root, slug, Path(tmp))
-            log(f"[build] {slug}: solution (executing the reference)")
-            build_solution(root, slug)
+            build_autograder(root, slug, Path(tmp))  # otter generate works in the cwd: one at a time
+    # The references run side by side, one kernel per core: the build's slow part is training them.
+    with inline_figures(), ThreadPoolExecutor(max_workers=max(1, min(len(chosen), os.cpu_count() or 1))) as pool:
+        for slug in pool.map(lambda s: build_solution(root, s) or s, chosen):
+            log(f"[build] {slug}: solution (the reference executed and passed its own tests)")
     if chosen and not has_colab_badge(root / "release" / chosen[0] / f"{chosen[0]}.ipynb"):
         log(NO_BADGE)
     return chosen
