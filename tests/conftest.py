@@ -119,25 +119,28 @@ def grade_with_both_engines(folder: Path, out_root: Path, engines=ENGINES, **lim
 
 
 @pytest.fixture(scope="session")
-def graded(class_folder, tmp_path_factory) -> dict[str, dict]:
-    """engine -> {"rows": {(student, notebook, question): row}, "out": folder}; plus whether the
-    submissions were left untouched."""
+def graded_by_every_engine(class_folder, tmp_path_factory) -> dict[str, dict]:
+    """The class graded by the three engines at once, each with 2 workers: one engine alone leaves
+    the cores idle while its kernels start and stop, three side by side keep them busy."""
     before = digest(class_folder)
-    result = grade_with_both_engines(class_folder, tmp_path_factory.mktemp("notas"),
+    result = grade_with_both_engines(class_folder, tmp_path_factory.mktemp("notas"), engines=(*ENGINES, "taller"),
                                      cell_timeout=120, total_timeout=900)
     result["submissions_unchanged"] = digest(class_folder) == before
     return result
 
 
 @pytest.fixture(scope="session")
-def graded_taller(class_folder, graded, tmp_path_factory) -> dict:
-    """The same submissions graded with the taller engine (after the other engines, so that the
-    machine's two cores are not shared four ways)."""
-    before = digest(class_folder)
-    result = grade_with_both_engines(class_folder, tmp_path_factory.mktemp("notas-taller"), engines=("taller",),
-                                     cell_timeout=120, total_timeout=900)["taller"]
-    result["submissions_unchanged"] = digest(class_folder) == before
-    return result
+def graded(graded_by_every_engine) -> dict[str, dict]:
+    """engine -> {"rows": {(student, notebook, question): row}, "out": folder} for nbgrader and otter;
+    plus whether the submissions were left untouched."""
+    return {**{e: graded_by_every_engine[e] for e in ENGINES},
+            "submissions_unchanged": graded_by_every_engine["submissions_unchanged"]}
+
+
+@pytest.fixture(scope="session")
+def graded_taller(graded_by_every_engine) -> dict:
+    """The same submissions graded with the taller engine."""
+    return {**graded_by_every_engine["taller"], "submissions_unchanged": graded_by_every_engine["submissions_unchanged"]}
 
 
 def small_class(folder: Path, slug: str, students: list[str]) -> Path:
