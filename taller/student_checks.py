@@ -5,8 +5,11 @@ generate_assignment` and formgrader's Generate button write the same release. It
 
 - puts a setup cell before the first code cell: through IPython's `set_custom_exc`, an AssertionError
   raised by a check cell shows one line, "✘ " and its Spanish message, in place of the traceback
-  (otter's `grader.check` and Kaggle Learn do the same). The cell still ends in error, with an error
-  output (ename, evalue, that one line), so nbgrader, otter and taller still see a failed check.
+  (otter's `grader.check` and Kaggle Learn do the same). The cell still ends in error (IPython marks
+  the run failed before it calls the handler), and the handler publishes the usual error output
+  (ename, evalue, that one line) through `_showtraceback`, the method ipykernel and Colab's shell
+  implement for it: IPython ignores what a handler returns. So nbgrader, otter and taller still see a
+  failed check.
   An error anywhere else, the student's own code included, keeps its traceback: it shows their line.
   Plain IPython (Colab, Jupyter), no taller import;
 - starts each check cell with `#@title Comprobación de la pregunta N` and collapses its code
@@ -47,11 +50,10 @@ def _comprobacion_fallida(shell, etype, evalue, tb, tb_offset=None):
             celda = _linecache.getline(paso.tb_frame.f_code.co_filename, 1)
         paso = paso.tb_next
     if celda.startswith("#@title Comprobación de la pregunta") and str(evalue):
-        stb = ["✘ " + str(evalue)]
+        # la salida de error de siempre (la celda sigue fallando), con una sola línea
+        shell._showtraceback(etype, evalue, ["✘ " + str(evalue)])
     else:
-        stb = shell.InteractiveTB.structured_traceback(etype, evalue, tb, tb_offset=tb_offset)
-    shell._showtraceback(etype, evalue, stb)  # la salida de error de siempre: la celda sigue fallando
-    return stb
+        shell.showtraceback((etype, evalue, tb), tb_offset=tb_offset)
 
 
 try:
