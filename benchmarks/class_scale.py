@@ -70,7 +70,9 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def local_cluster(workers: int, logs: Path):
-    """`dask scheduler` and `workers` one-thread `dask worker` processes on this machine."""
+    """`dask scheduler` and `workers` one-thread `dask worker` processes on this machine, worker i
+    pinned to core i (taskset), as one-core machines would be: each then sandboxes its submission
+    with one core's threads and CPU, as --jobs 2 gives each local slot."""
     import distributed
 
     dask = str(Path(sys.executable).parent / "dask")
@@ -81,7 +83,8 @@ def local_cluster(workers: int, logs: Path):
     try:
         for name, argv in [("scheduler", [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
                                           "--no-dashboard"])] + \
-                [(f"worker-{i}", [dask, "worker", address, "--nthreads", "1", "--no-dashboard"]) for i in range(workers)]:
+                [(f"worker-{i}", ["taskset", "-c", str(i % (os.cpu_count() or 1)), dask, "worker", address,
+                                  "--nthreads", "1", "--no-dashboard"]) for i in range(workers)]:
             with open(logs / f"{name}.log", "wb") as log:
                 procs.append(subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env,
                                               start_new_session=True))

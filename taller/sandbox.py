@@ -65,11 +65,20 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
                     "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 
 
+def usable_cores() -> int:
+    """The cores this process may run on: its CPU affinity (a worker pinned with taskset or a cpuset
+    sees its own share, not the machine's), else the machine's count."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def per_job(limits: Limits, jobs: int) -> Limits:
     """Limits with the threads and CPUs left to choose set to cores / jobs: submissions graded side
     by side then share the cores instead of each starting a pool as large as the machine, and one
     that starts many busy processes still gets no more than its share."""
-    cores, jobs = os.cpu_count() or 1, max(1, jobs)
+    cores, jobs = usable_cores(), max(1, jobs)
     if not limits.threads:
         limits = replace(limits, threads=max(1, cores // jobs))
     if not limits.cpus:

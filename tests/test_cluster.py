@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -272,3 +273,16 @@ def test_no_run_result_crosses_as_an_object():
     assert isinstance(cluster.grade_task({"kit": "?"}), str)
     assert isinstance(cluster.from_answer(RunResult(), []), RunResult)
     assert cluster.from_answer(RunResult(), []).failure
+
+
+@pytest.mark.skipif(not shutil.which("taskset") or (os.cpu_count() or 1) < 2, reason="needs taskset and 2 cores")
+def test_a_worker_pinned_to_one_core_gives_its_sandboxes_one_cores_share():
+    """A worker sees the cores it may run on (its affinity), not the machine's: pinned to one core,
+    each submission gets one thread and one CPU, as a local --jobs 2 slot does on two cores."""
+    code = "from taller import sandbox; l = sandbox.per_job(sandbox.Limits(), 1); print(l.threads, l.cpus)"
+    pinned = subprocess.run(["taskset", "-c", "0", sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=ROOT).stdout.split()
+    free = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()
+    assert pinned == ["1", "1.0"]
+    cores = len(os.sched_getaffinity(0))
+    assert free == [str(cores), f"{float(cores)}"]
