@@ -255,7 +255,8 @@ def grade_in(tmp: Path, root: Path, submissions: Path, engine: str, out: Path, j
         rows_of[index] = [{"student": task.student, "notebook": task.slug, "question": r.question,
                            "score": f"{r.score:g}", "auto_score": f"{r.score:g}", "max_score": f"{r.max_score:g}",
                            "status": r.status, "message": r.message, "file": task.source_name,
-                           "submitted": submitted or "", "first_fix": r.first_fix or "", "seconds": run.seconds}
+                           "submitted": submitted or "", "first_fix": r.first_fix or "", "seconds": run.seconds,
+                           "lms_late": late.lms_mark(task.late)}
                           for r in rows]
 
     done = itertools.count(1)

@@ -15,6 +15,13 @@
 A submission is N days late when it came in up to N whole days after the due date (one second late is
 one day). Its time is the one the LMS archive gives (intake's Task.submitted, ISO 8601) and, without
 one, the file's modification time (submitted_of).
+
+Canvas also marks a file LATE in its name (lms.py; grades.csv's lms_late). When the due date and the
+submission time are known, the days counted here stand, even when they are 0 and Canvas says LATE (the
+LMS may have a grace period, or another due date for that student). When either is unknown (stock
+Canvas stamps every file with the download time, so intake leaves the time unknown), the marker is
+shown to the student and the instructor, with no penalty: a marker says nothing of how many days
+(`unknown_days`, `marked_note`).
 """
 
 from __future__ import annotations
@@ -68,6 +75,16 @@ class Course:
             return 0, 0.0
         days = days_late(due, when)
         return days, self.policy.penalty(days)
+
+    def unknown_days(self, slug: str, submitted: str | None, marked: bool) -> str:
+        """Why the days late of a submission that the LMS marks late (`marked`) cannot be counted: "time"
+        (its submission time is unknown) or "due" (its exercise has no due date); "" when they can be,
+        then `lateness` stands, or when it is not marked. Never a reason for a penalty."""
+        if not marked:
+            return ""
+        if parse_time(submitted) is None:
+            return "time"
+        return "due" if self.due.get(slug) is None else ""
 
 
 def days_late(due: dt.datetime, submitted: dt.datetime) -> int:
@@ -179,3 +196,26 @@ def note(days: int, penalty: float) -> str:
         return ""
     text = f"Entregado con {days_text(days)} de retraso"
     return text + (f": penalización del {penalty:g}\u00a0%" if penalty else ": sin penalización")
+
+
+def lms_mark(marked: bool | None) -> str:
+    """grades.csv's lms_late: "1" when the LMS (Canvas) marks the file late, "0" when it does not, ""
+    when it says nothing of it (Moodle, a plain folder)."""
+    return "" if marked is None else "1" if marked else "0"
+
+
+MARKED = {  # what the student's page says of a file Canvas marks late whose days cannot be counted
+    "time": "Canvas marca esta entrega como fuera de plazo, pero no se conoce la hora de entrega: no se aplica "
+            "ninguna penalización automática y el profesor la revisará a mano",
+    "due": "Canvas marca esta entrega como fuera de plazo, pero este ejercicio no tiene fecha límite en la "
+           "configuración del curso: no se aplica ninguna penalización automática y el profesor la revisará a mano",
+}
+MARKED_SHORT = {  # the same for the class pages (resumen.html)
+    "time": "Fuera de plazo según Canvas; hora de entrega desconocida",
+    "due": "Fuera de plazo según Canvas; el ejercicio no tiene fecha límite en curso.toml",
+}
+
+
+def marked_note(reason: str) -> str:
+    """What the student's page says of a file the LMS marks late with days that cannot be counted."""
+    return MARKED.get(reason, "")

@@ -11,8 +11,9 @@ Naming, as the LMS writes it (checked against their source):
   submissions the group's name and id (or the default group's name alone).
 - Canvas ("Download Submissions"): a flat zip of `<sortable name>_[LATE_]<user id>_<file id>_<file
   name>`, the name lower-cased without spaces or punctuation (`garciaana`); anonymous grading writes
-  `[LATE_]anon_<anonymous id>_<file id>_<file name>`. `LATE` is Canvas's own verdict. Canvas renames
-  a resubmitted file `<name>-1.ipynb`, so `-<n>` before `.ipynb` is read as a copy.
+  `[LATE_]anon_<anonymous id>_<file id>_<file name>`. `LATE` is Canvas's own verdict (`Entry.late`,
+  grades.csv's lms_late: shown, never a penalty alone; see late.py). Canvas renames a resubmitted
+  file `<name>-1.ipynb`, so `-<n>` before `.ipynb` is read as a copy.
 
 Each student is keyed `<name>_<id>` (Moodle's own prefix; Canvas's without `LATE`), readable and
 unique; `student_id` and `student_name` keep the parts.

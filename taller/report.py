@@ -1,15 +1,16 @@
 """Everything `taller grade` and `taller report` write from the grades (publish), with no kernel:
 
 - grades.csv: one row per question (the automatic score, the instructor's adjustment and comment,
-  the score before and after a late penalty), and one row per notebook that was refused or not
-  handed in (question empty, its status);
+  the score before and after a late penalty, Canvas's LATE marker as lms_late), and one row per
+  notebook that was refused or not handed in (question empty, its status);
 - feedback/<student>/<notebook>.html: each graded notebook's page, saying when it was adjusted by the
   instructor or handed in late;
 - notas-por-estudiante.csv: one row per student, one column per notebook (its points, or its status:
   rechazada, sin_entregar, fallo_corrector), the total (the status when nothing was graded), the
   maximum and what is missing;
 - index.html: that table, each cell linking to its page, coloured by its share of the maximum (the
-  percentage written too), flagged when nothing was answered, questions crashed, or it came late;
+  percentage written too), flagged when nothing was answered, questions crashed, or it came late
+  (by the due date, or by Canvas's marker alone: days unknown, no penalty);
   sortable by any column (inline script: the folder opens offline);
 - resumen.html: what could not be graded (one line per student), late work, and per notebook its
   questions ranked by share of right answers (a chart and a table), the most frequent failure
@@ -40,7 +41,7 @@ TOP_MESSAGES = 3
 BINS = 10  # histogram of totals in tenths of the maximum
 CSV_COLUMNS = ["student", "notebook", "question", "score", "max_score", "status", "message", "auto_score",
                "adjusted", "comment", "score_before_penalty", "days_late", "penalty", "submitted", "file",
-               "first_fix"]
+               "first_fix", "lms_late"]
 GRADED, REFUSED, MISSING, FAILED = "corregida", "rechazada", "sin_entregar", "fallo_corrector"
 STATE_TEXT = {REFUSED: "Rechazada", MISSING: "Sin entregar", FAILED: "Fallo del corrector"}
 NO_ISOLATION = "SIN-AISLAMIENTO.txt"
@@ -77,6 +78,7 @@ class Submission:
     before: float = 0.0  # points before the late penalty
     days: int = 0
     penalty: float = 0.0
+    unknown: str = ""  # marked late by Canvas, days not countable: why (late.Course.unknown_days)
     adjusted: int = 0  # questions adjusted by the instructor
     reasons: list[str] = field(default_factory=list)  # why its files were refused
     files: list[str] = field(default_factory=list)
@@ -192,7 +194,9 @@ def publish(out: Path, course: Course, rows: list[dict], adjustments: Path | Non
             # a graded notebook wins over another file of it that was refused (told on its page)
             cell = cells[key] = Submission(*key, GRADED, reasons=cell.reasons if cell else [],
                                            files=[r.get("file", "")] if r.get("file") else [])
+            # the days counted from the due date stand whatever Canvas's marker says (late.py)
             cell.days, cell.penalty = late_work.lateness(r["notebook"], r.get("submitted"))
+            cell.unknown = late_work.unknown_days(r["notebook"], r.get("submitted"), r.get("lms_late") == "1")
         auto = float(r["auto_score"])
         change = changes.get((*key, r["question"]))
         before = change.score if change else auto
@@ -276,6 +280,8 @@ def page_of(cell: Submission, course: Course, date: str, isolated: bool) -> str:
     if cell.days:
         notes.append(late.note(cell.days, cell.penalty)
                      + (f" (sin penalización: {number(cell.before)} / {number(cell.best)})" if cell.penalty else ""))
+    if cell.unknown:
+        notes.append(late.marked_note(cell.unknown))
     notes += [f"Otro archivo de este ejercicio no se corrigió: {reason}" for reason in cell.reasons]
     return render(cell.student, cell.notebook, course.titles.get(cell.notebook, ""), rows, date,
                   note=" · ".join(notes))
@@ -404,6 +410,8 @@ def flags(cell: Submission) -> str:
     if cell.days:
         bits.append(("tarde", f"{late.days_text(cell.days)} de retraso"
                      + (f", −{cell.penalty:g}\u00a0%" if cell.penalty else "")))
+    if cell.unknown:
+        bits.append(("tarde", "retraso según Canvas, días desconocidos"))
     if cell.adjusted:
         bits.append(("ajustada", "ajustada"))
     return "".join(f" <span class='flag {kind}'>{html.escape(text)}</span>" for kind, text in bits)
@@ -570,13 +578,15 @@ def write_summary(out: Path, result: Published, course: Course) -> None:
                      "<tbody>\n" + "".join(lines) + "</tbody></table></div>\n")
     else:
         parts.append("<p>Ninguna: se corrigieron todas las entregas.</p>\n")
-    tardy = [c for c in result.cells.values() if c.state != MISSING and c.days]
+    tardy = [c for c in result.cells.values() if c.state != MISSING and (c.days or c.unknown)]
     if tardy:
         parts.append("<h2>Entregas con retraso</h2>\n<div class='tabla'><table><thead><tr><th>Estudiante</th>"
                      "<th>Cuaderno</th><th>Retraso</th><th>Penalización</th></tr></thead>\n<tbody>\n")
         for c in sorted(tardy, key=lambda c: (c.student, c.notebook)):
+            delay = late.days_text(c.days) if c.days else late.MARKED_SHORT[c.unknown]
+            penalty = f"{c.penalty:g}\u00a0%" if c.days else "Ninguna automática: revísala a mano"
             parts.append(f"<tr><td>{html.escape(c.student)}</td><td>{html.escape(c.notebook)}</td>"
-                         f"<td>{late.days_text(c.days)}</td><td>{c.penalty:g}\u00a0%</td></tr>\n")
+                         f"<td>{html.escape(delay)}</td><td>{penalty}</td></tr>\n")
         parts.append("</tbody></table></div>\n")
     for n in result.notebooks:
         mine = [result.cells[(s, n)] for s in result.students]

@@ -44,6 +44,20 @@ def test_the_course_file_is_checked(tmp_path):
         late.load(course_file(tmp_path, ""), {"otro"})
 
 
+def test_canvas_late_marker_counts_no_days_and_says_why_they_are_unknown(tmp_path):
+    """Canvas's LATE never changes the days counted from a due date (0 days: its grace period); it is
+    reported, with no penalty, when there is no time or no due date to count days from."""
+    course = late.load(course_file(tmp_path, 'policy = "percent_per_day"\npercent_per_day = 10'), {SLUG, "otro"})
+    before, after = "2027-03-01T20:00:00Z", "2027-03-02T10:00:00Z"
+    assert course.unknown_days(SLUG, before, True) == "" and course.lateness(SLUG, before) == (0, 0.0)
+    assert course.unknown_days(SLUG, after, False) == "" and course.lateness(SLUG, after) == (1, 10.0)
+    assert course.unknown_days(SLUG, None, True) == "time" and course.lateness(SLUG, None) == (0, 0.0)
+    assert course.unknown_days(SLUG, None, False) == ""
+    assert course.unknown_days("otro", after, True) == "due" and course.lateness("otro", after) == (0, 0.0)
+    assert [late.lms_mark(m) for m in (True, False, None)] == ["1", "0", ""]
+    assert "no se conoce la hora de entrega" in late.marked_note("time") and late.marked_note("") == ""
+
+
 def test_the_submission_time_comes_from_the_lms_else_the_file(tmp_path):
     path = tmp_path / "x.ipynb"
     path.write_text("{}", encoding="utf-8")

@@ -17,11 +17,12 @@ import re
 import shutil
 import time
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, questions_of
-from taller import cli, engines, grade, report
+from conftest import ROOT, plain_text, questions_of
+from taller import cli, engines, grade, late, report
 from taller.verdicts import RunResult, Verdict
 
 SLUGS = ("00-conceptos", "01-descenso-gradiente")
@@ -30,16 +31,19 @@ DUE = dt.datetime(2026, 1, 10, 12, 0, tzinfo=dt.timezone.utc)
 CHROMIUM = os.environ.get("TALLER_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def named(student, slug, view="solutions") -> str:
+    """`view`'s notebook (solutions: answered; release: nothing answered) with a first cell naming the
+    student (what fake_grade reads)."""
+    return (ROOT / view / slug / f"{slug}.ipynb").read_text(encoding="utf-8").replace(
+        '"cells": [', f'"cells": [{{"cell_type": "code", "execution_count": null, "metadata": {{}}, '
+        f'"outputs": [], "source": "# {student}"}},', 1)
+
+
 def hand_in(folder, student, slug, view="solutions", text=None):
-    """SUBMISSIONS/student/slug.ipynb: `view`'s notebook (solutions: answered; release: nothing
-    answered) with a first cell naming the student, or `text`."""
+    """SUBMISSIONS/student/slug.ipynb: named(student, slug, view), or `text`."""
     target = folder / student / f"{slug}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    if text is None:
-        text = (ROOT / view / slug / f"{slug}.ipynb").read_text(encoding="utf-8").replace(
-            '"cells": [', f'"cells": [{{"cell_type": "code", "execution_count": null, "metadata": {{}}, '
-            f'"outputs": [], "source": "# {student}"}},', 1)
-    target.write_text(text, encoding="utf-8")
+    target.write_text(named(student, slug, view) if text is None else text, encoding="utf-8")
 
 
 def fake_grade(prepared, slug, notebook, *args, **kwargs):
@@ -89,6 +93,81 @@ def out(tmp_path_factory):
         grade.grade(ROOT, folder, "nbgrader", tmp / "notas", jobs=1, isolate=False, log=lambda *_: None, seed=1,
                     course=course)
     return tmp / "notas"
+
+
+def canvas_class(tmp, members: dict, due: str) -> Path:
+    """OUT of a Canvas archive graded by the stand-in engine. members: Canvas file name -> (student of
+    fake_grade, slug, epoch); due: the [due] table of curso.toml (policy: 10 % a day)."""
+    from test_lms import make_zip
+
+    archive = make_zip(tmp / "canvas.zip", {name: (named(student, slug).encode(), epoch)
+                                            for name, (student, slug, epoch) in members.items()})
+    course = tmp / "curso.toml"
+    course.write_text(f'[due]\n{due}\n[late]\npolicy = "percent_per_day"\npercent_per_day = 10\n', encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(engines.ENGINES, "nbgrader", engines.Engine(lambda *a: tmp, fake_grade))
+        grade.grade(ROOT, archive, "nbgrader", tmp / "notas", jobs=1, isolate=False, log=lambda *_: None, seed=1,
+                    course=course)
+    return tmp / "notas"
+
+
+def late_table(out) -> str:
+    """The text of resumen.html's late-work section."""
+    page = (out / "resumen.html").read_text(encoding="utf-8")
+    return plain_text(page.split("<h2>Entregas con retraso</h2>")[1].split("<section")[0])
+
+
+def test_canvas_late_without_a_time_is_shown_and_never_penalised(tmp_path):
+    """A stock Canvas download (every file stamped at the download): the submission times are unknown,
+    so Canvas's LATE says late with no days to count. Page, index and summary say so, grades.csv keeps
+    it as lms_late, no point is taken; `taller report` rebuilds the same from grades.csv."""
+    stamp = int(DUE.timestamp()) + 5 * 86400
+    out = canvas_class(tmp_path, {f"garciaana_11_901_{SLUGS[0]}.ipynb": ("ana", SLUGS[0], stamp),
+                                  f"lopezbruno_LATE_22_902_{SLUGS[0]}.ipynb": ("bruno", SLUGS[0], stamp + 60),
+                                  f"lopezbruno_LATE_22_903_{SLUGS[1]}.ipynb": ("bruno", SLUGS[1], stamp + 120)},
+                       f'"{SLUGS[1]}" = {DUE.isoformat().replace("+00:00", "Z")}')
+    rows = [r for r in grades_of(out) if r["question"]]
+    assert {(r["student"], r["lms_late"]) for r in rows} == {("garciaana_11", "0"), ("lopezbruno_22", "1")}
+    assert all(r["submitted"] == "" and r["days_late"] == "" and r["penalty"] == ""
+               and r["score"] == r["score_before_penalty"] for r in rows)
+    for _ in range(2):
+        for slug in SLUGS:
+            page = plain_text((out / "feedback" / "lopezbruno_22" / f"{slug}.html").read_text(encoding="utf-8"))
+            assert late.marked_note("time") in page and "penalización del" not in page
+        assert "Canvas" not in plain_text((out / "feedback" / "garciaana_11" / f"{SLUGS[0]}.html").read_text(
+            encoding="utf-8"))
+        cells = index_cells(out)
+        assert all("retraso según Canvas, días desconocidos" in cells[("lopezbruno_22", slug)] for slug in SLUGS)
+        assert "retraso" not in cells[("garciaana_11", SLUGS[0])]
+        tardy = late_table(out)
+        assert tardy.count("hora de entrega desconocida") == 2 and tardy.count("Ninguna automática: revísala a mano") == 2
+        assert "lopezbruno_22" in tardy and "garciaana_11" not in tardy
+        cli.main(["report", str(out), "--course", str(tmp_path / "curso.toml")])
+
+
+def test_canvas_late_with_a_time_keeps_the_count_from_the_due_date(tmp_path):
+    """Times known (each file stamped when it came in): the days counted from the due date stand, 0
+    included where Canvas says LATE (its grace period), and a penalty where Canvas does not; without a
+    due date Canvas's LATE is shown with no penalty."""
+    due = int(DUE.timestamp())
+    out = canvas_class(tmp_path, {f"garciaana_11_901_{SLUGS[1]}.ipynb": ("ana", SLUGS[1], due + 2 * 86400 - 60),
+                                  f"lopezbruno_LATE_22_902_{SLUGS[1]}.ipynb": ("bruno", SLUGS[1], due - 3600),
+                                  f"lopezbruno_LATE_22_903_{SLUGS[0]}.ipynb": ("bruno", SLUGS[0], due - 7200)},
+                       f'"{SLUGS[1]}" = {DUE.isoformat().replace("+00:00", "Z")}')
+    rows = {(r["student"], r["notebook"]): r for r in grades_of(out) if r["question"]}
+    assert rows[("garciaana_11", SLUGS[1])]["lms_late"] == "0"
+    assert rows[("garciaana_11", SLUGS[1])]["days_late"] == "2" and rows[("garciaana_11", SLUGS[1])]["penalty"] == "20"
+    assert rows[("lopezbruno_22", SLUGS[1])]["lms_late"] == "1" and rows[("lopezbruno_22", SLUGS[1])]["days_late"] == ""
+    page = plain_text((out / "feedback" / "lopezbruno_22" / f"{SLUGS[1]}.html").read_text(encoding="utf-8"))
+    assert "retraso" not in page and "Canvas" not in page
+    page = plain_text((out / "feedback" / "lopezbruno_22" / f"{SLUGS[0]}.html").read_text(encoding="utf-8"))
+    assert late.marked_note("due") in page
+    cells = index_cells(out)
+    assert "retraso" not in cells[("lopezbruno_22", SLUGS[1])]
+    assert "retraso según Canvas, días desconocidos" in cells[("lopezbruno_22", SLUGS[0])]
+    assert "2 días de retraso, −20\u00a0%" in cells[("garciaana_11", SLUGS[1])]
+    tardy = late_table(out)
+    assert tardy.count("el ejercicio no tiene fecha límite en curso.toml") == 1 and tardy.count("2 días") == 1
 
 
 def grades_of(out) -> list[dict]:
