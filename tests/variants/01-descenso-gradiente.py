@@ -733,4 +733,33 @@ def entrenar(X, y, alpha, n_iter):
     return w, b, historial
 """},
          lost=[]),
+    # Black-box audit (issue 17): residuals computed in the caller's y went unseen, since the check
+    # passed copies; entrenar would then train on y overwritten by its residuals.
+    dict(name="gradientes_residuos_en_el_sitio_sobre_y",
+         cells={"gd-gradientes-sol": """\
+def gradientes(X, y, w, b):
+    \"\"\"Gradiente de la MSE que guarda los residuos en el propio y.\"\"\"
+    n = X.shape[0]
+    r = y
+    r -= predecir(X, w, b)
+    dw = -2.0 / n * (X.T @ r)
+    db = -2.0 / n * np.sum(r)
+    return dw, db
+"""},
+         lost=["gd-gradientes"],
+         says={"gd-gradientes": "gradientes ha modificado el array y que recibe"}),
+    dict(name="entrenar_w_zeros_like_entero_e_historial_prealocado",
+         cells={"gd-entrenar-sol": """\
+def entrenar(X, y, alpha, n_iter):
+    \"\"\"Descenso de gradiente con w = zeros_like(X[0]), b entero y historial prealocado.\"\"\"
+    w = np.zeros_like(X[0])
+    b = 0
+    historial = np.zeros(n_iter)
+    for k in range(n_iter):
+        historial[k] = perdida_mse(y, predecir(X, w, b))
+        dw, db = gradientes(X, y, w, b)
+        w, b = paso(w, b, dw, db, alpha)
+    return w, b, historial
+"""},
+         lost=[]),
 ]
