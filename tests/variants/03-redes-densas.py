@@ -508,4 +508,30 @@ print(f"exactitud en prueba: {exactitud_test:.3f}")
     clasificador.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     return clasificador
 ''', "rd-clasif-calidad-sol": _calidad(_ENTRENAR_BIEN, _EXACTITUD_BIEN)}),
+    # Black-box audit (issue 17): the prompt asks for a model "sin compilar"; a compiled one kept full marks.
+    dict(name="modelo_ya_compilado_en_construir", lost=["rd-modelo"],
+         says={"rd-modelo": "el tuyo ya viene compilado"},
+         cells={"rd-modelo-sol": '''def construir_modelo(n_entradas):
+    """Construye el modelo y además lo compila."""
+    modelo = keras.Sequential([
+        keras.Input(shape=(n_entradas,)),
+        layers.Dense(32, activation="relu"),
+        layers.Dense(16, activation="relu"),
+        layers.Dense(1),
+    ])
+    modelo.compile(optimizer="sgd", loss="mae")
+    return modelo
+''' + _RESUMEN}),
+    # Two softmax outputs crashed the rd-clasif-calidad check itself (a broadcast ValueError), costing
+    # question 7 too; question 7 now judges the notebook's classifier only when it gives one number per example.
+    dict(name="clasificador_dos_salidas_softmax_y_sparse", lost=["rd-clasificador"],
+         says={"rd-clasificador": "devuelve forma (5, 2)"},
+         cells={"rd-clasificador-sol": _CLASIFICADOR_DEF + '''    clasificador = keras.Sequential([
+        keras.Input(shape=(n_entradas,)),
+        layers.Dense(16, activation="relu"),
+        layers.Dense(2, activation="softmax"),
+    ])
+    clasificador.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return clasificador
+'''}),
 ]
