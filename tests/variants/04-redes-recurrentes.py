@@ -125,7 +125,9 @@ VARIANTS = [
     return serie[:n_entrenamiento], serie[n_entrenamiento:fin_validacion], serie[fin_validacion:]
 ''')}),
     dict(name="train_test_split_sin_barajar", lost=["rr-dividir"],
-         says={"rr-dividir": "int(len(serie) * (frac_entrenamiento + frac_validacion))"},
+         says={"rr-dividir": "int(len(serie) * (frac_entrenamiento + frac_validacion)) (escrito así o con "
+                             "train_test_split, que redondea hacia arriba"},
+         never_says={"rr-dividir": "calculas el final"},
          cells={"rr-dividir-sol": "from sklearn.model_selection import train_test_split\n\n" + _dividir('''    resto, prueba = train_test_split(serie, test_size=1 - frac_entrenamiento - frac_validacion, shuffle=False)
     entrenamiento, validacion = train_test_split(
         resto, test_size=frac_validacion / (frac_entrenamiento + frac_validacion), shuffle=False)
