@@ -102,7 +102,8 @@ VARIANTS = [
     return perdidas.index(min(perdidas)) + 1
 ''')}),
     dict(name="sobreajuste_sin_margen", lost=["rg-sobreajuste"],
-         says={"rg-sobreajuste": "hay_sobreajuste devolvió True; se esperaba False"},
+         says={"rg-sobreajuste": "hay_sobreajuste devolvió True; se esperaba False. Parece que no usas el margen"},
+         never_says={"rg-sobreajuste": "Revisa las dos condiciones"},
          cells={"rg-sobreajuste-sol": _sobreajuste('''    return int(np.argmin(historia.history["val_loss"])) + 1
 ''', '''    perdidas, perdidas_val = historia.history["loss"], historia.history["val_loss"]
     mejor = epoca_optima(historia)
@@ -165,7 +166,8 @@ VARIANTS = [
 ''')}),
     # ------------------------------------------------------------------ rg-penalizacion
     dict(name="penalizacion_ocultas_por_unidades", lost=["rg-penalizacion"],
-         says={"rg-penalizacion": "sobre los kernels de las capas ocultas vale"},
+         says={"rg-penalizacion": "parece que dejas fuera las capas ocultas de 1 unidad"},
+         never_says={"rg-penalizacion": "capa de salida"},
          cells={"rg-penalizacion-sol": _PENALIZACION_DEF + '''    ocultas = [c for c in modelo.layers if isinstance(c, layers.Dense) and c.units > 1]
     return float(lam * sum(np.sum(c.get_weights()[0] ** 2) for c in ocultas))
 ''' + _PENALIZACION_FINAL}),
