@@ -239,7 +239,9 @@ VARIANTS = [
                            directory=directorio, project_name="ajuste", overwrite=True)
 ''')}),
     dict(name="buscador_sin_semilla", lost=["ah-buscador"],
-         says={"ah-buscador": "el enunciado pide seed=42"},
+         says={"ah-buscador": "no tiene una semilla fija: dos llamadas seguidas a crear_buscador dan dos semillas "
+                              "distintas"},
+         never_says={"ah-buscador": "tiene seed="},
          cells={"ah-buscador-sol": _buscador('''    return kt.RandomSearch(construir, objective="val_loss", max_trials=4,
                            directory=directorio, project_name="ajuste", overwrite=True)
 ''')}),
