@@ -37,7 +37,7 @@ try:
     modelo_final, historia_final = reentrenar(construir_modelo, mejores_hp, X_ent, y_ent, X_val, y_val)
 except Exception as e:  # si falla aquí, la celda de comprobación de abajo te dirá por qué
     modelo_final = historia_final = None
-    print(f"⚠ No se pudo reentrenar ({type(e).__name__}: {e}).\\n  Revisa construir_modelo (ejercicio 2) y reentrenar.")
+    print(f"⚠ No se pudo reentrenar ({type(e).__name__}: {e}).\\n  Revisa reentrenar, en esta celda, y construir_modelo (pregunta 2), que reentrenar usa.")
 
 if historia_final is not None:
     fig, ejes = plt.subplots(1, 2, figsize=(9, 3.2))
@@ -63,7 +63,7 @@ if modelo_final is not None:
     print(f"MSE en prueba: modelo {mse_prueba:.3f}   línea base {mse_base:.3f}")
     print(f"error típico en unidades originales: {np.sqrt(mse_prueba) * desv_y:.1f}")
 else:
-    print("⚠ No hay modelo reentrenado que evaluar: revisa el ejercicio 4.")
+    print("⚠ No hay modelo reentrenado que evaluar: revisa la pregunta 4 (reentrenar).")
 '''
 
 
