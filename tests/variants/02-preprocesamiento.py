@@ -824,4 +824,46 @@ minimos, maximos = escalador_mm.data_min_.copy(), escalador_mm.data_max_.copy()
     return tuple(salida)
 """},
          lost=[]),
+    # Black-box audit (issue 17). A helper column added to df made the visible check say that train
+    # lost 'target' (it compared with datos, which had gained the column); it now says that df was
+    # modified (visible check under nbgrader and taller, hidden check under otter, which runs the test
+    # after the notebook already changed datos).
+    dict(name="division_columna_auxiliar_en_df",
+         cells={"pp-division-sol": _DIVISION_CABECERA + '''    rng = np.random.default_rng(semilla)
+    df["orden"] = rng.permutation(len(df))
+    mezclado = df.sort_values("orden").drop(columns="orden")
+    n_train = round(0.70 * len(df))
+    n_val = round(0.15 * len(df))
+    return (mezclado.iloc[:n_train], mezclado.iloc[n_train:n_train + n_val],
+            mezclado.iloc[n_train + n_val:])
+'''},
+         lost=["pp-division"],
+         says={"pp-division": "no debe modificar el DataFrame que recibe"},
+         never_says={"pp-division": "incluida 'target'"}),
+    # An epsilon instead of dividing by 1 differs by 5e-9 on the visible small case, whose message then
+    # printed two equal matrices; the hidden check now names the epsilon it confirmed.
+    dict(name="estandarizar_suma_epsilon_a_sigma",
+         cells={"pp-estandarizar-sol": _ESTANDARIZAR_CABECERA + '''    X_train = np.asarray(X_train, dtype=float)
+    X = np.asarray(X, dtype=float)
+    return (X - X_train.mean(axis=0)) / (X_train.std(axis=0) + 1e-8)
+'''},
+         lost=["pp-estandarizar"],
+         says={"pp-estandarizar": "Parece que sumas 1e-08 a la desviación típica"}),
+    # columns.difference sorts the columns; the message said only how many values differ.
+    dict(name="preparar_columns_difference_reordena",
+         cells={"pp-preparar-sol": _PREPARAR_CABECERA + '''    atributos = train_df.columns.difference([objetivo])
+    escalador = StandardScaler().fit(train_df[atributos])
+    res = []
+    for df in (train_df, val_df, test_df):
+        res += [escalador.transform(df[atributos]), df[objetivo]]
+    return tuple(res)
+'''},
+         lost=["pp-preparar"],
+         says={"pp-preparar": "pero en otro orden"}),
+    dict(name="atributos_feature_range_menos_uno_uno",
+         cells={"pp-atributos-sol": '''escalador_mm = MinMaxScaler(feature_range=(-1, 1)).fit(X_train)
+minimos = escalador_mm.data_min_
+maximos = escalador_mm.data_max_
+'''},
+         lost=[]),
 ]
