@@ -112,7 +112,7 @@ def test_taller_called_by_full_path_needs_no_activated_environment(tmp_path):
 
 
 def test_submissions_graded_side_by_side_share_the_cores(monkeypatch):
-    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    monkeypatch.setattr(sandbox, "usable_cores", lambda: 8)
     assert sandbox.per_job(sandbox.Limits(), jobs=4).threads == 2
     assert sandbox.per_job(sandbox.Limits(), jobs=16).threads == 1
     assert sandbox.per_job(sandbox.Limits(threads=3), jobs=4).threads == 3
