@@ -26,7 +26,7 @@ def predecir(X, w, b):
     return X.T @ w + b
 '''},
          lost=["gd-predecir"],
-         says={"gd-predecir": "lanza ValueError"}),
+         says={"gd-predecir": "devuelve X.T @ w = [-2, -2] en lugar de X @ w = [-1, -1]: no traspongas X"}),
     dict(name="predecir_con_empty_like_de_x",
          # Preallocating with X's dtype truncates every prediction when X holds integers.
          cells={"gd-predecir-sol": '''\
