@@ -53,7 +53,7 @@ VARIANTS = [
     return train, val, test
 '''},
          lost=["pp-division"],
-         says={"pp-division": "Entre los tres conjuntos debería haber tantas filas"}),
+         says={"pp-division": "filas repetidas: los conjuntos se solapan. Reparte cada fila en un solo conjunto"}),
     dict(name="division_sin_mezclar",
          cells={"pp-division-sol": _DIVISION_CABECERA + '''    n = len(df)
     n_train = int(0.70 * n)
@@ -476,7 +476,8 @@ maximos = list(np.max(np.asarray(X_train), axis=0))
             escalador.transform(test_df.drop(columns="target")), test_df["target"])
 '''},
          lost=["pp-preparar"],
-         says={"pp-preparar": "en lugar del parámetro objetivo"}, never_says={"pp-preparar": "fuga"}),
+         says={"pp-preparar": "busca una columna 'target' (KeyError), que aquí no existe: el objetivo se llama 'precio'. Usas el nombre 'target' en lugar del parámetro objetivo."},
+         never_says={"pp-preparar": "fuga"}),
     # --- right
     dict(name="preparar_salida_pandas",
          cells={"pp-preparar-sol": _PREPARAR_CABECERA + '''    atributos = [c for c in train_df.columns if c != objetivo]
@@ -582,7 +583,7 @@ VARIANTS += [
     return X
 """},
          lost=["pp-min-max"],
-         says={"pp-min-max": "escalar_min_max lanzó IndexError"},
+         says={"pp-min-max": "escalar_min_max lanzó IndexError: index 3 is out of bounds for axis 1 with size 3. Con el X_train del cuaderno (10 columnas) tu función sí funciona"},
          never_says={"pp-min-max": "Parece"}),
     # --- right
     dict(name="min_max_bucle_por_columnas",
@@ -647,7 +648,7 @@ VARIANTS += [
     return X
 """},
          lost=["pp-estandarizar"],
-         says={"pp-estandarizar": "estandarizar lanzó IndexError"},
+         says={"pp-estandarizar": "estandarizar lanzó IndexError: index 3 is out of bounds for axis 1 with size 3. Con el X_train del cuaderno (10 columnas) tu función sí funciona"},
          never_says={"pp-estandarizar": "Parece"}),
     # --- right
     dict(name="estandarizar_bucle_por_columnas",
@@ -698,7 +699,7 @@ X_val_esc = np.asarray(X_val, dtype=float)
 X_test_esc = np.asarray(X_test, dtype=float)
 """},
          lost=["pp-sklearn"],
-         says={"pp-sklearn": "se esperaba"},
+         says={"pp-sklearn": "Tu X_val_esc es X_val tal cual, sin escalar"},
          never_says={"pp-sklearn": "Parece"}),
     dict(name="sklearn_con_escalar_min_max_rota",
          cells={"pp-sklearn-sol": """def escalar_min_max(X_train, X):  # reescrita aquí, por filas
@@ -798,7 +799,7 @@ minimos, maximos = escalador_mm.data_min_.copy(), escalador_mm.data_max_.copy()
     return tuple(salida)
 """},
          lost=["pp-preparar"],
-         says={"pp-preparar": "preparar_conjuntos lanzó ValueError"},
+         says={"pp-preparar": "El escalador se ajustó con datos de 10 columnas, y los atributos de este caso tienen 2"},
          never_says={"pp-preparar": "Parece"}),
     # --- right: judged on its own merit, even when the student's own estandarizar is broken
     dict(name="preparar_con_estandarizar_propia",
