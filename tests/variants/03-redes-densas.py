@@ -134,7 +134,7 @@ VARIANTS = [
         layers.Dense(1),
     ])
 ''')}),
-    dict(name="entrada_fija_de_10", lost=["rd-modelo"], says={"rd-modelo": "con 7 entradas"}, cells={"rd-modelo-sol": _modelo('''    return keras.Sequential([
+    dict(name="entrada_fija_de_10", lost=["rd-modelo"], says={"rd-modelo": "la primera capa oculta recibe 10 entradas; se esperaban 7. La entrada del modelo debe tener las n_entradas = 7 columnas"}, cells={"rd-modelo-sol": _modelo('''    return keras.Sequential([
         keras.Input(shape=(10,)),
         layers.Dense(32, activation="relu"),
         layers.Dense(16, activation="relu"),
@@ -281,7 +281,7 @@ y_pred_vec = y_pred[:, 0]
     return clasificador
 '''}),
     dict(name="salida_lineal_en_el_clasificador", lost=["rd-clasificador"],
-         says={"rd-clasificador": "probabilidades entre 0 y 1"}, cells={"rd-clasificador-sol": _CLASIFICADOR_DEF + '''    clasificador = keras.Sequential([
+         says={"rd-clasificador": "Su capa de salida no tiene activación (es lineal)"}, cells={"rd-clasificador-sol": _CLASIFICADOR_DEF + '''    clasificador = keras.Sequential([
         keras.Input(shape=(n_entradas,)),
         layers.Dense(16, activation="relu"),
         layers.Dense(1),
