@@ -135,6 +135,8 @@ def attacked(tmp_path_factory):
         "prueba-editada": with_edited_test_cell(submissions.with_answers(release, {}), questions_of(SLUG)[0].grade_id),
         "kernel-inexistente": with_missing_kernel(solved),
     }
+    for student, changes in silenced_and_plain().items():
+        notebooks[student] = submissions.solved(ROOT, SLUG, changes)
     for student, nb in notebooks.items():
         build.write_notebook(nb, folder / student / f"{SLUG}.ipynb")
     before = digest(folder)
@@ -146,6 +148,22 @@ def attacked(tmp_path_factory):
     graded["submissions_unchanged"] = digest(folder) == before
     graded["leftovers"] = sandbox_processes()
     return graded
+
+
+# Every error from here on, a failed hidden test included, shows nothing: no traceback, no message.
+SILENCER = (
+    "_calla = lambda *a, **k: None\n"
+    "get_ipython().set_custom_exc((Exception,), _calla)\n"
+    "get_ipython().set_custom_exc((BaseException,), _calla)\n"
+)
+
+
+def silenced_and_plain() -> dict[str, dict[str, str]]:
+    """The same wrong answers twice: with SILENCER in the first answer cell, and without it."""
+    changes, _ = submissions.partly_wrong_changes(ROOT, SLUG, 3)
+    first = questions_of(SLUG)[0].solution_ids[0]
+    answers = {**submissions.reference_answers(masters.read(ROOT / "source" / SLUG / f"{SLUG}.ipynb")), **changes}
+    return {"errores-callados": {**changes, first: SILENCER + answers[first]}, "errores-a-la-vista": changes}
 
 
 def sandbox_processes() -> list[str]:
@@ -194,6 +212,18 @@ def test_memory_threads_and_file_size_are_capped(attacked, engine):
     if os.geteuid() == 0:  # the process cap needs a uid of the sandbox's own
         threads = int(page.split("HILOS-LIMITADOS-")[1].split()[0])
         assert threads < sandbox.Limits().processes
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_error_hiding_handler_scores_like_the_same_wrong_answers(attacked, engine):
+    """`set_custom_exc` in the student's kernel hides every traceback (as the release's own setup cell
+    does for a failed visible check): a failed hidden test still fails. The taller engine is attacked
+    the same way in test_boundary.py (`callar-errores`)."""
+    silenced, plain = scores(attacked, engine, "errores-callados"), scores(attacked, engine, "errores-a-la-vista")
+    expected = {q.grade_id: q.points for q in questions_of(SLUG)}
+    lost = [q for q in expected if plain[q] < expected[q]]
+    assert lost and silenced == plain, (silenced, plain)
+    assert all(silenced[q] == 0 for q in lost), silenced
 
 
 def test_submissions_outputs_and_processes_are_out_of_reach(attacked):
