@@ -273,11 +273,37 @@ VARIANTS = [
     return modelo, historia
 ''')}),
     dict(name="reentrena_con_los_datos_globales", lost=["ah-reentrenar"],
-         says={"ah-reentrenar": "usa los argumentos de la función"},
-         never_says={"ah-reentrenar": "parece que"},
+         says={"ah-reentrenar": "de las variables X_ent y X_val del cuaderno, no los que recibió reentrenar: "
+                                "parece que usas las variables globales"},
          cells={"ah-reentrenar-sol": _reentrenar('''    modelo = construir(mejores_hp)
     X_todo = np.concatenate([globals()["X_ent"], globals()["X_val"]])
     y_todo = np.concatenate([globals()["y_ent"], globals()["y_val"]])
+    historia = modelo.fit(X_todo, y_todo, epochs=epocas, batch_size=32, verbose=0)
+    return modelo, historia
+''')}),
+    dict(name="reentrena_con_x_ent_dos_veces", lost=["ah-reentrenar"],  # ni globales ni orden: solo lo que difiere
+         says={"ah-reentrenar": "fit recibió 100 ejemplos que no son los de X_ent y X_val juntos"},
+         never_says={"ah-reentrenar": "globales"},
+         cells={"ah-reentrenar-sol": _reentrenar('''    modelo = construir(mejores_hp)
+    X_todo = np.concatenate([X_ent, X_ent])
+    y_todo = np.concatenate([y_ent, y_ent])
+    historia = modelo.fit(X_todo, y_todo, epochs=epocas, batch_size=32, verbose=0)
+    return modelo, historia
+''')}),
+    dict(name="reentrena_con_las_salidas_en_otro_orden", lost=["ah-reentrenar"],
+         says={"ah-reentrenar": "parece que unes y_ent e y_val en otro orden que X_ent y X_val"},
+         cells={"ah-reentrenar-sol": _reentrenar('''    modelo = construir(mejores_hp)
+    X_todo = np.concatenate([X_ent, X_val])
+    y_todo = np.concatenate([y_val, y_ent])
+    historia = modelo.fit(X_todo, y_todo, epochs=epocas, batch_size=32, verbose=0)
+    return modelo, historia
+''')}),
+    dict(name="reentrena_con_las_salidas_ordenadas", lost=["ah-reentrenar"],  # no es el orden de la unión
+         says={"ah-reentrenar": "las salidas que recibe fit no corresponden a sus entradas: la fila X_"},
+         never_says={"ah-reentrenar": "otro orden"},
+         cells={"ah-reentrenar-sol": _reentrenar('''    modelo = construir(mejores_hp)
+    X_todo = np.concatenate([X_ent, X_val])
+    y_todo = np.sort(np.concatenate([y_ent, y_val]))
     historia = modelo.fit(X_todo, y_todo, epochs=epocas, batch_size=32, verbose=0)
     return modelo, historia
 ''')}),
