@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, digest, grade_with_both_engines, questions_of, secret_lines
+from test_attacks import SILENCER  # every error hidden, as test_attacks.py tries it on nbgrader and otter
 from test_taller_engine import FIRST, WRONG  # every answer of 01 wrong, as a student gets it wrong
 from taller import build, masters, submissions
 from taller.taller_engine import runner
@@ -218,6 +219,31 @@ TRICKS = {
         "        pass\n"),
 }
 LEAK = "raise RuntimeError('ROBADO: ' + ' | '.join(_vistos)[-20000:] + ' VISTOS=%d' % len(_vistos))\n"
+# A line of the hidden tests, put into a forged traceback as if the kernel had read it.
+SECRET = next(line for line in sorted(secret_lines(SLUG)) if 25 < len(line) < 100)
+# The error hidden, and the cell's run marked successful: the kernel reports every failed check as
+# passed (nbgrader and otter, whose hidden tests run in this kernel, are attacked in test_attacks.py
+# with the handler alone).
+TRICKS["callar-errores"] = SILENCER + (
+    "get_ipython().events.register('post_run_cell', lambda result: setattr(result, 'error_in_exec', None))\n")
+# The kernel forges tracebacks: the rewritten probe adds them to everything it reports; this answer
+# cell, which does not fail, shows an error; and every later error shows a traceback of its making
+# (a line of the hidden tests in it). The last answer really fails (CRASH).
+TRICKS["traza-falsa"] = (
+    "import sys\n"
+    "_sonda = sys.modules['_taller_probe']\n"
+    "def _traza(marca):\n"
+    "    return ['Cell In[3], line 1\\n----> 1 ' + marca]  # one frame, as IPython writes it\n"
+    "_envia = _sonda._send\n"
+    "def _send(message):\n"
+    "    message = dict(message, answer_tracebacks={k: _traza('TRAZA-FORJADA-SONDA') for k in\n"
+    "        ['gd-predecir-sol', 'gd-paso-sol', 'gd-alpha-sol']}, traceback=_traza('TRAZA-FORJADA-SONDA'))\n"
+    "    _envia(message)\n"
+    "_sonda._send = _send\n"
+    "get_ipython()._showtraceback(NameError, \"name 'x' is not defined\", _traza('TRAZA-FORJADA-SIN-FALLO'))\n"
+    "get_ipython().set_custom_exc((Exception,), lambda shell, etype, evalue, tb, tb_offset=None:\n"
+    f"    shell._showtraceback(etype, evalue, _traza({SECRET!r})))\n")
+CRASH = "raise ValueError('falla de verdad')\n"
 
 # Right answers, with a notebook that goes after the channel instead.
 CHANNEL_ATTACKS = {
@@ -246,6 +272,8 @@ def hostile_01(trick: str):
     answers[FIRST] = TRICKS[trick] + WRONG[FIRST]
     if trick == "np-falso":
         answers["gd-alpha-sol"] = WRONG["gd-alpha-sol"] + LEAK
+    if trick == "traza-falsa":
+        answers["gd-alpha-sol"] = WRONG["gd-alpha-sol"] + CRASH
     release = masters.read(ROOT / "release" / SLUG / f"{SLUG}.ipynb")
     return submissions.with_answers(release, answers)
 
@@ -313,6 +341,25 @@ def test_a_boundary_attack_reads_nothing_secret(attacked, student):
 def test_the_fake_np_was_never_called_by_the_verdict(attacked):
     """The leak cell ran (its count is on the page), and the verdict never used the kernel's `np`."""
     assert "VISTOS=0" in page_of(attacked, "np-falso")
+
+
+def test_a_forged_traceback_is_never_read_from_the_probe_nor_shows_a_secret(attacked):
+    """Tracebacks only name the line where a student's answer cell stopped, read from the executed
+    notebook: the ones the rewritten probe sends are never read, and one that quotes the hidden
+    tests (the answer that did crash) is not shown."""
+    rows = rows_of(attacked, "traza-falsa")
+    text = page_of(attacked, "traza-falsa") + " ".join(message for _, _, message in rows.values())
+    assert "TRAZA-FORJADA-SONDA" not in text and SECRET not in text
+    assert rows["gd-alpha"][1] == "error", rows["gd-alpha"]  # the answer that did crash is reported as one
+
+
+@pytest.mark.xfail(strict=True, reason="an answer cell's error is read from its outputs, which the kernel writes "
+                   "(verdicts.errors_by_grade_id); the execute reply's status is not kept (runner.py)")
+def test_an_answer_that_ran_to_its_end_is_never_said_to_have_crashed(attacked):
+    """The first answer cell of "traza-falsa" ends normally after showing a made-up error and traceback."""
+    rows = rows_of(attacked, "traza-falsa")
+    text = page_of(attacked, "traza-falsa") + " ".join(message for _, _, message in rows.values())
+    assert "TRAZA-FORJADA-SIN-FALLO" not in text and rows["gd-predecir"][1] != "error", rows["gd-predecir"]
 
 
 def test_the_channel_cannot_be_replaced(attacked):
