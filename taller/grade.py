@@ -307,7 +307,8 @@ def grade_in(tmp: Path, root: Path, submissions: Path, engine: str, out: Path, j
         if (r.student, r.page) not in graded_pages:
             write_page(out, r.student, r.page, feedback.render_refusal(r.student, r.name, r.message_es))
     refused_rows = [{"student": r.student, "notebook": r.page, "question": "", "score": "", "status": report.REFUSED,
-                     "message": r.message_es, "file": r.name, "submitted": late.submitted_of(r) or ""}
+                     "message": r.message_es, "file": r.name, "submitted": late.submitted_of(r) or "",
+                     "lms_late": late.lms_mark(r.late)}
                     for r in refusals]
     options = published or {}
     problem = None
