@@ -82,6 +82,7 @@ class Submission:
     adjusted: int = 0  # questions adjusted by the instructor
     reasons: list[str] = field(default_factory=list)  # why its files were refused
     files: list[str] = field(default_factory=list)
+    lms_late: str = ""  # of a refused file: Canvas's LATE marker (late.lms_mark; "1" if any file has it)
 
 
 @dataclass
@@ -184,6 +185,7 @@ def publish(out: Path, course: Course, rows: list[dict], adjustments: Path | Non
         where = cells if r["notebook"] in course.questions else others
         cell = where.setdefault((r["student"], r["notebook"]), Submission(r["student"], r["notebook"], REFUSED))
         cell.files += [f for f in files if f not in cell.files]
+        cell.lms_late = max(cell.lms_late, r.get("lms_late") or "")  # "1" over "0" over ""
         if r.get("message") and r["message"] not in cell.reasons:
             cell.reasons.append(r["message"])
     order = {slug: {q.grade_id: i for i, q in enumerate(qs)} for slug, qs in course.questions.items()}
@@ -247,9 +249,11 @@ def write_grades(out: Path, result: Published, course: Course) -> None:
             else:
                 lines.append({"student": student, "notebook": n, "question": "", "score": "",
                               "max_score": number(maxima[n]), "status": cell.state,
-                              "message": "\n".join(cell.reasons), "file": "; ".join(cell.files)})
+                              "message": "\n".join(cell.reasons), "file": "; ".join(cell.files),
+                              "lms_late": cell.lms_late})
         lines += [{"student": c.student, "notebook": c.notebook, "question": "", "score": "", "max_score": "",
-                   "status": REFUSED, "message": "\n".join(c.reasons), "file": "; ".join(c.files)}
+                   "status": REFUSED, "message": "\n".join(c.reasons), "file": "; ".join(c.files),
+                   "lms_late": c.lms_late}
                   for c in result.others if c.student == student]
     partial = out / ".grades.csv.tmp"
     with open(partial, "w", newline="", encoding="utf-8") as f:

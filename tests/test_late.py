@@ -101,8 +101,6 @@ def test_a_late_notebook_loses_its_penalty_and_says_so(tmp_path, monkeypatch):
     assert "Entregas con retraso" in (out / "resumen.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.xfail(strict=True, reason="report.write_grades rebuilds a refused notebook's row from its files and "
-                   "reasons and drops lms_late (grade.py passes it since this test)")
 def test_canvas_late_marker_reaches_grades_csv_for_refused_files_too(tmp_path, monkeypatch):
     """Canvas's LATE is kept in grades.csv (`lms_late`) whether the file was graded or refused."""
     from test_lms import T, make_zip
