@@ -353,8 +353,6 @@ def test_a_forged_traceback_is_never_read_from_the_probe_nor_shows_a_secret(atta
     assert rows["gd-alpha"][1] == "error", rows["gd-alpha"]  # the answer that did crash is reported as one
 
 
-@pytest.mark.xfail(strict=True, reason="an answer cell's error is read from its outputs, which the kernel writes "
-                   "(verdicts.errors_by_grade_id); the execute reply's status is not kept (runner.py)")
 def test_an_answer_that_ran_to_its_end_is_never_said_to_have_crashed(attacked):
     """The first answer cell of "traza-falsa" ends normally after showing a made-up error and traceback."""
     rows = rows_of(attacked, "traza-falsa")

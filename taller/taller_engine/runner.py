@@ -274,6 +274,13 @@ def main(notebook: str, hidden: str, out: str, cell_timeout: str) -> int:
     verdicts = Verdicts(spec, listening, isolate)
     listening.close()  # the verdict process holds it now
     questions, stopped, state = {}, None, {"reached": False, "interfered": False}
+    ran_to_the_end = set()  # id() of the cells whose execute reply said "ok": an error they printed is only text
+
+    def reply_status(cell, cell_index, execute_reply) -> None:
+        if (execute_reply or {}).get("content", {}).get("status") == "ok":
+            ran_to_the_end.add(id(cell))
+
+    client.on_cell_executed = reply_status
 
     def run(cell, index) -> None:
         nonlocal stopped
@@ -311,8 +318,14 @@ def main(notebook: str, hidden: str, out: str, cell_timeout: str) -> int:
     verdicts.close()
     tests, answers = errors_by_grade_id(nb)
     died = stopped == KERNEL_DIED or any(e.startswith(KERNEL_DIED) for e in [*tests.values(), *answers.values()])
+    # An answer cell whose execute reply was "ok" did not crash, whatever error it printed. (A kernel
+    # rewritten to lie in its replies too can still mislabel its own cells: that changes only the
+    # student's own message, never a score, and secret lines are scrubbed in any case.)
+    finished = {masters.nbgrader_meta(cell).get("grade_id") for cell in nb.cells if id(cell) in ran_to_the_end}
+    tracebacks = {g: lines for g, lines in answer_tracebacks(nb).items() if g not in finished}
+    answers = {g: error for g, error in answers.items() if g not in finished}
     write(out, {"questions": questions, "answer_errors": answers, "kernel_died": died,
-                "answer_tracebacks": answer_tracebacks(nb)})
+                "answer_tracebacks": tracebacks})
     return 0
 
 
